@@ -1,0 +1,35 @@
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace PureCloudLicense.Api.Http
+{
+    /// <summary>Applies the context's <see cref="RateLimitPacer"/> to every authenticated attempt.</summary>
+    internal sealed class PacingHandler : DelegatingHandler
+    {
+        private readonly RateLimitPacer pacer;
+
+        public PacingHandler(RateLimitPacer pacer)
+        {
+            this.pacer = pacer;
+        }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            // The token endpoint is not under the per-token limit.
+            var paced = !RequestOptions.IsSet(request, RequestOptions.Anonymous);
+            if (paced)
+            {
+                await pacer.WaitForSlotAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (paced)
+            {
+                pacer.Observe((int)response.StatusCode, response.Headers);
+            }
+
+            return response;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using System.Management.Automation;
+using PureCloudLicense.Models;
+
+namespace PureCloudLicense.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Shows the default connection: environment, org, client id, kind of authentication and token expiry.</para>
+    /// <para type="description">Never shows the token or the secret. Outputs nothing when not connected.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "PCContext")]
+    [OutputType(typeof(PCContext))]
+    public sealed class GetPCContextCommand : PCCmdlet
+    {
+        protected override void EndProcessing()
+        {
+            var context = PCSession.Default;
+            if (context != null)
+            {
+                WriteObject(context);
+            }
+        }
+    }
+}

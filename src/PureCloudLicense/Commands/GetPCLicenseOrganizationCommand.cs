@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Management.Automation;
+using System.Runtime.ExceptionServices;
+using PureCloudLicense.Api;
+using PureCloudLicense.Models;
+
+namespace PureCloudLicense.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Gets the org's license assignments: one row per license, with its holders and their count.</para>
+    /// <para type="description">Reads GET /api/v2/license/organization where the service has it. The live API removed that endpoint in 2019 and answers 404; then the same rows are built from the paged user listing (GET /api/v2/license/users), with a progress bar. The Source property says which. Licenses no user holds do not appear. If any page of the listing cannot be read, the command fails rather than output wrong counts.</para>
+    /// <example><code>Get-PCLicenseOrganization | Sort-Object UserCount -Descending</code></example>
+    /// <example><code>(Get-PCLicenseOrganization -LicenseId cloudCX2).UserIds</code></example>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "PCLicenseOrganization")]
+    [OutputType(typeof(LicenseUsage))]
+    public sealed class GetPCLicenseOrganizationCommand : PCConnectedCmdlet
+    {
+        public const string OrganizationEndpointSource = "OrganizationEndpoint";
+        public const string UserListingSource = "UserListing";
+
+        /// <summary><para type="description">Only these licenses. Default: every license that has at least one holder.</para></summary>
+        [Parameter(Position = 0)]
+        [ArgumentCompleter(typeof(LicenseIdCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[]? LicenseId { get; set; }
+
+        /// <summary><para type="description">Pages read at once when building from the user listing. Default 4.</para></summary>
+        [Parameter]
+        [ValidateRange(1, 16)]
+        public int ThrottleLimit { get; set; } = 4;
+
+        protected override void EndProcessing()
+        {
+            var context = Connection;
+            var filter = LicenseId == null ? null : new HashSet<string>(LicenseId.Select(id => id.Trim()), StringComparer.OrdinalIgnoreCase);
+            Run(async (output, token) =>
+            {
+                var source = OrganizationEndpointSource;
+                IReadOnlyDictionary<string, IReadOnlyList<string>>? holders = await context.Api.GetLicenseOrganizationAsync(token).ConfigureAwait(false);
+                if (holders == null)
+                {
+                    output.Verbose("GET /api/v2/license/organization is not served (404, as on the live API since 2019); building the same view from the user listing.");
+                    source = UserListingSource;
+                    holders = await FromUserListingAsync(context, output, token).ConfigureAwait(false);
+                }
+
+                foreach (var entry in holders.OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase))
+                {
+                    if (filter == null || filter.Contains(entry.Key))
+                    {
+                        output.WriteObject(new LicenseUsage(entry.Key, entry.Value, source));
+                    }
+                }
+
+                if (filter != null)
+                {
+                    foreach (var missing in filter.Where(id => !holders.ContainsKey(id)))
+                    {
+                        output.Verbose($"No user holds license '{missing}'.");
+                        output.WriteObject(new LicenseUsage(missing, Array.Empty<string>(), source));
+                    }
+                }
+            });
+            WriteProgress(new ProgressRecord(1, "Reading license assignments", "Done") { RecordType = ProgressRecordType.Completed });
+        }
+
+        private async System.Threading.Tasks.Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FromUserListingAsync(
+            PCContext context, CmdletOutput output, System.Threading.CancellationToken token)
+        {
+            var holders = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            var users = 0L;
+            await UserListing.ReadAsync(
+                context.Api,
+                ThrottleLimit,
+                (page, pageCount) =>
+                {
+                    foreach (var user in page.Users)
+                    {
+                        users++;
+                        foreach (var licenseId in user.LicenseIds)
+                        {
+                            if (!holders.TryGetValue(licenseId, out var list))
+                            {
+                                holders[licenseId] = list = new List<string>();
+                            }
+
+                            list.Add(user.UserId);
+                        }
+                    }
+
+                    if (pageCount.HasValue)
+                    {
+                        output.WriteProgress(new ProgressRecord(1, "Reading license assignments", string.Format(CultureInfo.InvariantCulture, "Page {0} of {1}: {2:N0} users", page.PageNumber, pageCount.Value, users))
+                        {
+                            PercentComplete = Math.Min(100, page.PageNumber * 100 / Math.Max(1, pageCount.Value)),
+                        });
+                    }
+                },
+                (number, pageSize, failure) => ExceptionDispatchInfo.Capture(failure).Throw(),
+                token).ConfigureAwait(false);
+            return holders.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)e.Value, StringComparer.Ordinal);
+        }
+    }
+}

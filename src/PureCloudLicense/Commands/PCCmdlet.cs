@@ -1,0 +1,95 @@
+using System;
+using System.Collections;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using PureCloudLicense.Api;
+
+namespace PureCloudLicense.Commands
+{
+    /// <summary>
+    /// Base of every cmdlet: Ctrl+C cancels in-flight HTTP at once, async work runs off the pipeline thread while
+    /// that thread writes what the work queued, and API failures become ErrorRecords in one place.
+    /// </summary>
+    public abstract class PCCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
+
+        protected override void StopProcessing() => cancellation.Cancel();
+
+        public void Dispose()
+        {
+            cancellation.Dispose();
+            GC.SuppressFinalize(this);
+        }
+
+        /// <summary>
+        /// Runs <paramref name="work"/> on the thread pool and writes what it queues, here, until it ends. A
+        /// GenesysApiException that escapes the work is a terminating error with <paramref name="target"/> as its
+        /// TargetObject; Ctrl+C ends the pipeline quietly.
+        /// </summary>
+        internal void Run(Func<CmdletOutput, CancellationToken, Task> work, object? target = null)
+        {
+            var output = new CmdletOutput(IsDebugEnabled());
+            var token = cancellation.Token;
+            var task = Task.Run(
+                async () =>
+                {
+                    ApiTrace.Current = output;
+                    try
+                    {
+                        await work(output, token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        output.Complete();
+                    }
+                },
+                token);
+
+            try
+            {
+                output.Pump(this);
+                task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (Exception ex) when (ex is GenesysApiException || ex is ObjectDisposedException)
+            {
+                ThrowTerminatingError(ErrorRecords.FromException(ex, target));
+            }
+            catch (Exception) when (!task.IsCompleted)
+            {
+                // The pipeline is stopping downstream (Select-Object -First, or a Write* failing): stop the work too.
+                cancellation.Cancel();
+                output.Complete();
+                throw;
+            }
+        }
+
+        /// <summary>True when -Debug (or $DebugPreference) asks for debug output, so bodies are worth capturing.</summary>
+        private bool IsDebugEnabled()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("Debug", out var debug))
+            {
+                return debug is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(debug);
+            }
+
+            var preference = SessionState?.PSVariable.GetValue("DebugPreference");
+            return preference is ActionPreference action && action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore;
+        }
+
+        /// <summary>PowerShell's version for the User-Agent, from $PSVersionTable (the SMA assembly version lies on 5.1).</summary>
+        protected string PowerShellVersion()
+        {
+            if (SessionState?.PSVariable.GetValue("PSVersionTable") is IDictionary table && table["PSVersion"] is object version)
+            {
+                return version.ToString() ?? "unknown";
+            }
+
+            return "unknown";
+        }
+    }
+}
