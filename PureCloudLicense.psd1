@@ -16,6 +16,8 @@
         'Get-PCLicenseDefinition'
         'Get-PCLicenseUser'
         'Get-PCLicenseOrganization'
+        'Set-PCLicenseAssignment'
+        'Sync-PCLicenseAssignment'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -75,7 +75,7 @@ namespace PureCloudLicense.Api
         {
             if (string.IsNullOrWhiteSpace(value))
             {
-                throw new ArgumentException("The environment is empty. " + KnownNamesSentence(), nameof(value));
+                throw new ArgumentException("The environment is empty. " + KnownNamesSentence());
             }
 
             var text = value.Trim();
@@ -108,8 +108,7 @@ namespace PureCloudLicense.Api
             }
 
             throw new ArgumentException(
-                $"'{value}' is not a known Genesys Cloud region or environment, nor an absolute http(s) URI. " + KnownNamesSentence(),
-                nameof(value));
+                $"'{value}' is not a known Genesys Cloud region or environment, nor an absolute http(s) URI. " + KnownNamesSentence());
         }
 
         private static GenesysEnvironment FromEnvironmentName(string environment) =>
@@ -124,14 +123,13 @@ namespace PureCloudLicense.Api
             if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) ||
                 (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
             {
-                throw new ArgumentException($"'{text}' is not an absolute http or https URI.", "value");
+                throw new ArgumentException($"'{text}' is not an absolute http or https URI.");
             }
 
             if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
             {
                 throw new ArgumentException(
-                    $"'{text}' uses plain http to a host that is not loopback. Tokens and secrets would travel in clear; use https, or http only for 127.0.0.1, ::1 or localhost.",
-                    "value");
+                    $"'{text}' uses plain http to a host that is not loopback. Tokens and secrets would travel in clear; use https, or http only for 127.0.0.1, ::1 or localhost.");
             }
 
             // Both /oauth/token and /api/v2 live under the gateway's path.

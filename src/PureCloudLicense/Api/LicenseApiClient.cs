@@ -231,6 +231,32 @@ namespace PureCloudLicense.Api
             return result;
         }
 
+        /// <summary>
+        /// POST /api/v2/license/organization with the changes grouped by license. Re-sending after a failure is safe:
+        /// assignment is set-valued, so a change applied twice is applied once.
+        /// </summary>
+        public async Task<IReadOnlyList<LicenseUpdateStatus>> UpdateAssignmentsAsync(IReadOnlyList<LicenseChange> changes, CancellationToken cancellationToken)
+        {
+            var request = new LicenseBatchAssignmentRequestDto();
+            foreach (var license in changes.GroupBy(c => c.LicenseId, StringComparer.Ordinal))
+            {
+                request.Assignments.Add(new LicenseAssignmentRequestDto
+                {
+                    LicenseId = license.Key,
+                    UserIdsAdd = license.Where(c => c.Action == LicenseAction.Add).Select(c => c.UserId).ToList(),
+                    UserIdsRemove = license.Where(c => c.Action == LicenseAction.Remove).Select(c => c.UserId).ToList(),
+                });
+            }
+
+            var body = JsonSerializer.Serialize(request, ApiJsonContext.Default.LicenseBatchAssignmentRequestDto);
+            using var response = await SendAsync(HttpMethod.Post, "api/v2/license/organization", body, cancellationToken).ConfigureAwait(false);
+            var statuses = await ReadJsonAsync(response, ApiJsonContext.Default.ListLicenseUpdateStatusDto).ConfigureAwait(false);
+            return (statuses ?? new List<LicenseUpdateStatusDto>())
+                .Where(s => !string.IsNullOrEmpty(s.UserId) && !string.IsNullOrEmpty(s.LicenseId))
+                .Select(s => new LicenseUpdateStatus(s.UserId!, s.LicenseId!, s.Result ?? string.Empty))
+                .ToList();
+        }
+
         internal static string? ReadCorrelationId(HttpResponseMessage response) =>
             response.Headers.TryGetValues(CorrelationHeader, out var values) ? values.FirstOrDefault() : null;
 

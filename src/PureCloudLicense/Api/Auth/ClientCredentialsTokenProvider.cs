@@ -136,7 +136,7 @@ namespace PureCloudLicense.Api.Auth
                     : ApiFailureKind.HttpStatus;
                 throw new GenesysApiException(
                     kind, "POST", path, (int)response.StatusCode, code,
-                    (message ?? "no reason given") + $" (client id '{clientId}')",
+                    (message ?? "no reason given").TrimEnd('.') + $" (client id '{clientId}')",
                     correlationId,
                     RequestOptions.GetInt(request, RequestOptions.Retries),
                     RequestOptions.IsSet(request, RequestOptions.BudgetExhausted));
