@@ -98,11 +98,20 @@ function Start-TestEmulator {
         -RedirectStandardError $err -PassThru -NoNewWindow
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
     $url = $null
+    $clientId = $script:EmulatorClientId
+    $clientSecret = $script:EmulatorClientSecret
     while ([DateTime]::UtcNow -lt $deadline) {
         if (Test-Path -LiteralPath $out) {
             $text = [System.IO.File]::ReadAllText($out)   # fine: the emulator writes 4 short lines
             $match = [regex]::Match($text, 'PureCloudLicense emulator listening on (\S+)')
-            if ($match.Success) { $url = $match.Groups[1].Value.TrimEnd('/'); break }
+            $secretLine = [regex]::Match($text, '(?m)^Client secret: (\S+)')
+            if ($match.Success -and $secretLine.Success) {
+                $url = $match.Groups[1].Value.TrimEnd('/')
+                # --client-id / --client-secret in -ExtraArguments change them: take what the emulator printed.
+                $clientId = [regex]::Match($text, '(?m)^Client id: (\S+)').Groups[1].Value
+                $clientSecret = $secretLine.Groups[1].Value
+                break
+            }
         }
         if ($process.HasExited) { break }
         Start-Sleep -Milliseconds 100
@@ -120,8 +129,8 @@ function Start-TestEmulator {
         PSTypeName   = 'PureCloudLicense.Tests.Emulator'
         Url          = $url
         Process      = $process
-        ClientId     = $script:EmulatorClientId
-        ClientSecret = $script:EmulatorClientSecret
+        ClientId     = $clientId
+        ClientSecret = $clientSecret
         LogPath      = $out
         ErrorLogPath = $err
     }
