@@ -152,7 +152,7 @@ function Invoke-Demo {
     $emulator = Start-Emulator @('--users', '500')
     try {
         Write-Host "== Emulator at $($emulator.Url)"
-        $demo = Join-Path $Root 'tests/pester/Demo.ps1'
+        $demo = Join-Path $Root 'tests/demo/Demo.ps1'
         Invoke-Native dotnet @('pwsh', '-NoProfile', '-NonInteractive', '-File', $demo, '-Url', $emulator.Url, '-ModulePath', (Join-Path $ModuleDir 'PureCloudLicense.psd1'))
     } finally {
         $emulator.Process | Stop-Process -Force -ErrorAction SilentlyContinue

@@ -11,6 +11,10 @@ namespace PureCloudLicense.Commands
     /// <summary>
     /// <para type="synopsis">Connects to a Genesys Cloud org and makes the connection the default for this process.</para>
     /// <para type="description">Gets an OAuth token at once (client credentials), so a wrong secret fails here, then reads the org's id and name. The connection is shared by every runspace of the process (ForEach-Object -Parallel, thread jobs). Without -ClientId, -Credential or -AccessToken, the credentials come from GENESYSCLOUD_OAUTHCLIENT_ID, GENESYSCLOUD_OAUTHCLIENT_SECRET, GENESYSCLOUD_ACCESS_TOKEN and GENESYSCLOUD_REGION (or PURECLOUD_CLIENT_ID, PURECLOUD_SECRET, PURECLOUD_ENVIRONMENT).</para>
+    /// <example><code>Connect-PCOrganization -Environment eu_west_1 -ClientId $id -ClientSecret (Read-Host -AsSecureString 'Secret')</code></example>
+    /// <example><code>$env:GENESYSCLOUD_OAUTHCLIENT_ID = $id; $env:GENESYSCLOUD_OAUTHCLIENT_SECRET = $secret; $env:GENESYSCLOUD_REGION = 'mypurecloud.ie'; Connect-PCOrganization   # a runbook</code></example>
+    /// <example><code>$emea = Connect-PCOrganization -Environment mypurecloud.de -Credential $cred -PassThru; Get-PCLicenseOrganization -Context $emea</code></example>
+    /// <example><code>Connect-PCOrganization -Environment http://127.0.0.1:8080 -ClientId pcl-emulator-client -ClientSecret (ConvertTo-SecureString pcl-emulator-secret -AsPlainText -Force)   # the emulator</code></example>
     /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "PCOrganization", DefaultParameterSetName = EnvironmentVariablesSet)]
     [OutputType(typeof(PCContext))]

@@ -6,6 +6,7 @@ namespace PureCloudLicense.Commands
     /// <summary>
     /// <para type="synopsis">Closes a connection and forgets its token and secret.</para>
     /// <para type="description">Without -Context, closes the default connection. Doing so when nothing is connected is not an error, so a runbook can always call it in a finally block.</para>
+    /// <example><code>try { Connect-PCOrganization; Get-PCLicenseUser | Export-Csv licenses.csv } finally { Disconnect-PCOrganization }</code></example>
     /// </summary>
     [Cmdlet(VerbsCommunications.Disconnect, "PCOrganization")]
     [OutputType(typeof(void))]

@@ -6,6 +6,8 @@ namespace PureCloudLicense.Commands
     /// <summary>
     /// <para type="synopsis">Shows the default connection: environment, org, client id, kind of authentication and token expiry.</para>
     /// <para type="description">Never shows the token or the secret. Outputs nothing when not connected.</para>
+    /// <example><code>Get-PCContext</code></example>
+    /// <example><code>(Get-PCContext).RetryBudget = New-TimeSpan -Minutes 15   # let long runs wait out more throttling</code></example>
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "PCContext")]
     [OutputType(typeof(PCContext))]
