@@ -489,6 +489,14 @@ Describe 'Resilience through the cmdlets' {
         (Get-EmulatorStats $script:Faulty).faultsInjected | Should -BeGreaterThan 1
     }
 
+    It 'gets every user through a tiny rate limit (429 with Retry-After)' {
+        $ids = @(Get-EmulatorUserPage $script:Faulty -PageSize 30).id
+        Set-EmulatorFaults $script:Faulty @{ rateLimit = 3; rateWindowSeconds = 1 } | Out-Null
+        $users = Get-PCLicenseUser -UserId $ids -BatchSize 5 -ErrorAction Stop
+        $users.UserId | Should -Be $ids
+        Get-EmulatorRouteCount $script:Faulty 'POST /api/v2/license/users' -Status 200 | Should -Be 6
+    }
+
     It 'gets a new token after the tokens expire (client credentials)' {
         $issued = (Get-EmulatorStats $script:Faulty).tokensIssued
         Revoke-EmulatorToken $script:Faulty | Out-Null
