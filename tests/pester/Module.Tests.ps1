@@ -85,6 +85,14 @@ Describe 'Connect-PCOrganization' {
         (Get-PCLicenseDefinition -LicenseId cloudCX1).Id | Should -Be 'cloudCX1'
     }
 
+    It 'refuses a bogus -AccessToken at connect with AccessTokenRejected and keeps the previous connection' {
+        Connect-Emulator $script:Main
+        $err = { Connect-PCOrganization -Environment $script:Main.Url -AccessToken (New-TestSecret 'not-a-token') } |
+            Should -Throw -ErrorId 'AccessTokenRejected,*' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
+        (Get-PCContext).AuthKind | Should -Be 'ClientCredentials'
+    }
+
     It 'fails fast with AuthenticationFailed on a wrong secret' {
         $clock = [Diagnostics.Stopwatch]::StartNew()
         { Connect-PCOrganization -Environment $script:Main.Url -ClientId $script:Main.ClientId -ClientSecret (New-TestSecret 'not-the-secret') } |
