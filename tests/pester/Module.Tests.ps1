@@ -431,7 +431,7 @@ Describe 'Get-PCLicenseOrganization' {
         $script:AllUsers = Get-PCLicenseUser
     }
 
-    It 'outputs one row per held license from the organization endpoint' {
+    It 'outputs one row per license from the organization endpoint' {
         $script:Rows[0] | Should -BeOfType ([PureCloudLicense.Models.LicenseUsage])
         @($script:Rows.LicenseId) | Should -Be @($script:Rows.LicenseId | Sort-Object -Unique)
         $script:Rows.Source | Sort-Object -Unique | Should -Be 'OrganizationEndpoint'
@@ -457,6 +457,35 @@ Describe 'Get-PCLicenseOrganization' {
             @($other.UserIds | Sort-Object) | Should -Be @($row.UserIds | Sort-Object) -Because "license $($row.LicenseId)"
         }
         Connect-Emulator $script:Main
+    }
+
+    It 'gives every license of the catalogue a row, with UserCount 0 when nobody holds it, from both sources' {
+        $tiny = Start-TestEmulator -Users 6
+        try {
+            $context = Connect-Emulator $tiny -PassThru
+            $catalogue = @((Get-PCLicenseDefinition -Context $context).Id | Sort-Object)
+            $fromEndpoint = Get-PCLicenseOrganization -Context $context
+            Set-EmulatorFaults $tiny @{ rules = @(@{ method = 'GET'; path = '/api/v2/license/organization'; status = 404 }) }
+            $fromListing = Get-PCLicenseOrganization -Context $context
+            foreach ($rows in $fromEndpoint, $fromListing) {
+                @($rows.LicenseId | Sort-Object) | Should -Be $catalogue
+                @($rows | Where-Object UserCount -EQ 0).Count | Should -BeGreaterThan 0 -Because 'six users cannot hold all nine licenses'
+                ($rows | Measure-Object UserCount -Sum).Sum | Should -Be (Get-PCLicenseUser -Context $context | ForEach-Object { $_.LicenseIds.Count } | Measure-Object -Sum).Sum
+            }
+            $fromEndpoint[0].Source | Should -Be 'OrganizationEndpoint'
+            $fromListing[0].Source | Should -Be 'UserListing'
+        } finally {
+            Stop-TestEmulator $tiny
+            Connect-Emulator $script:Main
+        }
+    }
+
+    It 'an unknown -LicenseId is LicenseDefinitionNotFound, not a row of 0' {
+        $rows = Get-PCLicenseOrganization -LicenseId cloudCX1, no_such_license -ErrorVariable failed -ErrorAction SilentlyContinue
+        @($rows.LicenseId) | Should -Be @('cloudCX1')
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'LicenseDefinitionNotFound,*'
+        $failed[0].TargetObject | Should -Be 'no_such_license'
     }
 
     It '-LicenseId filters the rows' {

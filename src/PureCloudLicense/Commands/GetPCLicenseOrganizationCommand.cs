@@ -11,7 +11,7 @@ namespace PureCloudLicense.Commands
 {
     /// <summary>
     /// <para type="synopsis">Gets the org's license assignments: one row per license, with its holders and their count.</para>
-    /// <para type="description">Reads GET /api/v2/license/organization where the service has it. The live API removed that endpoint in 2019 and answers 404; then the same rows are built from the paged user listing (GET /api/v2/license/users), with a progress bar. The Source property says which. Licenses no user holds do not appear. If any page of the listing cannot be read, the command fails rather than output wrong counts.</para>
+    /// <para type="description">Reads GET /api/v2/license/organization where the service has it. The live API removed that endpoint in 2019 and answers 404; then the same rows are built from the paged user listing (GET /api/v2/license/users), with a progress bar. The Source property says which. Every license of the org gets a row, with UserCount 0 when nobody holds it; an id given to -LicenseId that the org does not have is a LicenseDefinitionNotFound error. If any page of the listing cannot be read, the command fails rather than output wrong counts.</para>
     /// <example><code>Get-PCLicenseOrganization | Sort-Object UserCount -Descending</code></example>
     /// <example><code>(Get-PCLicenseOrganization -LicenseId cloudCX2).UserIds</code></example>
     /// </summary>
@@ -22,7 +22,7 @@ namespace PureCloudLicense.Commands
         public const string OrganizationEndpointSource = "OrganizationEndpoint";
         public const string UserListingSource = "UserListing";
 
-        /// <summary><para type="description">Only these licenses. Default: every license that has at least one holder.</para></summary>
+        /// <summary><para type="description">Only these licenses. Default: every license of the org.</para></summary>
         [Parameter(Position = 0)]
         [ArgumentCompleter(typeof(LicenseIdCompleter))]
         [ValidateNotNullOrEmpty]
@@ -48,21 +48,29 @@ namespace PureCloudLicense.Commands
                     holders = await FromUserListingAsync(context, output, token).ConfigureAwait(false);
                 }
 
-                foreach (var entry in holders.OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase))
+                // Every license of the catalogue gets a row, held or not, whichever source answered: unused
+                // licenses are what an administrator most often looks for.
+                var definitions = await context.Api.GetDefinitionsAsync(token).ConfigureAwait(false);
+                context.LicenseIds.Prime(definitions.Select(d => d.Id));
+                var licenseIds = definitions.Select(d => d.Id).Concat(holders.Keys).Distinct(StringComparer.Ordinal).OrderBy(id => id, StringComparer.OrdinalIgnoreCase);
+                var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                foreach (var licenseId in licenseIds)
                 {
-                    if (filter == null || filter.Contains(entry.Key))
+                    known.Add(licenseId);
+                    if (filter == null || filter.Contains(licenseId))
                     {
-                        output.WriteObject(new LicenseUsage(entry.Key, entry.Value, source));
+                        output.WriteObject(new LicenseUsage(licenseId, holders.TryGetValue(licenseId, out var users) ? users : Array.Empty<string>(), source));
                     }
                 }
 
-                if (filter != null)
+                foreach (var unknown in (filter ?? Enumerable.Empty<string>()).Where(id => !known.Contains(id)))
                 {
-                    foreach (var missing in filter.Where(id => !holders.ContainsKey(id)))
-                    {
-                        output.Verbose($"No user holds license '{missing}'.");
-                        output.WriteObject(new LicenseUsage(missing, Array.Empty<string>(), source));
-                    }
+                    output.WriteError(ErrorRecords.Create(
+                        "LicenseDefinitionNotFound",
+                        ErrorCategory.ObjectNotFound,
+                        $"License '{unknown}' was not found in the org.",
+                        unknown,
+                        new ItemNotFoundException($"License '{unknown}' was not found in the org.")));
                 }
             });
             WriteProgress(new ProgressRecord(1, "Reading license assignments", "Done") { RecordType = ProgressRecordType.Completed });
