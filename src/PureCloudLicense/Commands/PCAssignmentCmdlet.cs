@@ -52,11 +52,19 @@ namespace PureCloudLicense.Commands
             IReadOnlyDictionary<string, IReadOnlyList<string>> prerequisites = new Dictionary<string, IReadOnlyList<string>>();
             Run(async (output, token) =>
             {
-                var definitions = await context.Api.GetDefinitionsAsync(token).ConfigureAwait(false);
-                context.LicenseIds.Prime(definitions.Select(d => d.Id));
-                prerequisites = definitions
-                    .GroupBy(d => d.Id, StringComparer.Ordinal)
-                    .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.First().PrerequisiteIds, StringComparer.Ordinal);
+                try
+                {
+                    var definitions = await context.Api.GetDefinitionsAsync(token).ConfigureAwait(false);
+                    context.LicenseIds.Prime(definitions.Select(d => d.Id));
+                    prerequisites = definitions
+                        .GroupBy(d => d.Id, StringComparer.Ordinal)
+                        .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.First().PrerequisiteIds, StringComparer.Ordinal);
+                }
+                catch (GenesysApiException ex)
+                {
+                    // Ordering is a refinement: without the definitions every change is still sent and accounted for.
+                    output.WriteWarning($"The license definitions could not be read, so changes are sent without ordering add-ons after their base: {ex.Message}");
+                }
             });
 
             var planned = AssignmentPlanner.Plan(changes, prerequisites, BatchSize);

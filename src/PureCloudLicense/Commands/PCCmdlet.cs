@@ -32,6 +32,8 @@ namespace PureCloudLicense.Commands
         {
             var output = new CmdletOutput(IsDebugEnabled());
             var token = cancellation.Token;
+            // No token for Task.Run itself: a task cancelled before it starts would never complete the output,
+            // and the pump below would wait forever. The work observes the token instead.
             var task = Task.Run(
                 async () =>
                 {
@@ -44,8 +46,7 @@ namespace PureCloudLicense.Commands
                     {
                         output.Complete();
                     }
-                },
-                token);
+                });
 
             try
             {
