@@ -551,6 +551,21 @@ Describe 'Set-PCLicenseAssignment: batching and failed batches' {
         Compare-Snapshot $expected (Get-Snapshot) | Should -BeExactly ''
     }
 
+    It 'splits a batch the service refuses as too large (400 constraint.validation) and applies every change' {
+        # The emulator takes at most 100 changes per request; -BatchSize 300 must be split (300 -> 150 -> 75).
+        $users = @($script:Before.Keys | Sort-Object | Select-Object -First 300)
+        $results = @($users | Set-PCLicenseAssignment -AddLicenseId communicate -BatchSize 300 -ErrorVariable ev -ErrorAction SilentlyContinue)
+
+        $ev | Should -BeNullOrEmpty
+        $results.Count | Should -Be 300
+        @($results | Where-Object Succeeded).Count | Should -Be 300
+        Get-EmulatorRouteCount $script:Emu $script:OrgRoute -Status 400 | Should -BeGreaterThan 0
+        Get-EmulatorRouteCount $script:Emu $script:OrgRoute -Status 200 | Should -BeGreaterOrEqual 3
+        $expected = Copy-Snapshot $script:Before
+        foreach ($u in $users) { Edit-Holding $expected $u -Add communicate }
+        Compare-Snapshot $expected (Get-Snapshot) | Should -BeExactly ''
+    }
+
     It 'reports exactly the changes of a batch that keeps failing with 503 and applies the other batches' {
         $users = Select-TestUser $script:Before -Lacks communicate -Count 30
         $target = $users[14]
@@ -751,6 +766,24 @@ Describe 'Sync-PCLicenseAssignment' {
             $summary.Failed | Should -Be 0
             $expected = Copy-Snapshot $script:Before
             foreach ($u in $toAdd) { Edit-Holding $expected $u -Add communicate }
+            Compare-Snapshot $expected (Get-Snapshot) | Should -BeExactly ''
+        }
+
+        It 'removes the managed licenses from a listed user whose LicenseId cell is empty' {
+            $users = Select-TestUser $script:Before -Has communicate -Count 2
+            $csv = Join-Path $TestDrive 'empty-cell.csv'
+            @(
+                [pscustomobject]@{ UserId = $users[0]; LicenseId = '' }
+                [pscustomobject]@{ UserId = $users[1]; LicenseId = 'communicate' }
+            ) | Export-Csv -LiteralPath $csv -NoTypeInformation
+            $results = @(Import-Csv -LiteralPath $csv | Sync-PCLicenseAssignment -LicenseId communicate -InformationVariable iv -ErrorVariable ev -ErrorAction SilentlyContinue)
+
+            $ev | Should -BeNullOrEmpty
+            @($results | ForEach-Object { "$($_.UserId) $($_.Action) $($_.LicenseId) $($_.Succeeded)" }) | Should -Be @("$($users[0]) Remove communicate True")
+            $summary = @($iv | Where-Object { $_.Tags -contains 'Summary' } | ForEach-Object MessageData)[0]
+            "$($summary.Added) $($summary.Removed) $($summary.Unchanged) $($summary.Failed)" | Should -Be '0 1 1 0'
+            $expected = Copy-Snapshot $script:Before
+            Edit-Holding $expected $users[0] -Remove communicate
             Compare-Snapshot $expected (Get-Snapshot) | Should -BeExactly ''
         }
 
