@@ -30,6 +30,23 @@ namespace PureCloudLicense.Commands
             };
         }
 
+        /// <summary>A license id the org does not have (non-terminating; the other ids go on).</summary>
+        public static ErrorRecord LicenseNotFound(string licenseId) =>
+            Create("LicenseDefinitionNotFound", ErrorCategory.ObjectNotFound, $"License '{licenseId}' was not found in the org.", licenseId,
+                new ItemNotFoundException($"License '{licenseId}' was not found in the org."));
+
+        /// <summary>A user id the org does not have; <paramref name="consequence"/> says what was not done.</summary>
+        public static ErrorRecord UserNotFound(string userId, string? consequence = null) =>
+            Create("LicenseUserNotFound", ErrorCategory.ObjectNotFound, $"User '{userId}' was not found in the org." + (consequence == null ? string.Empty : " " + consequence), userId,
+                new ItemNotFoundException($"User '{userId}' was not found in the org."));
+
+        /// <summary>Input that is not a user id; nothing is sent for it.</summary>
+        public static ErrorRecord InvalidUserId(object? input, string consequence) =>
+            Create("InvalidUserId", ErrorCategory.InvalidArgument, $"'{input}' is not a user id: Genesys Cloud user ids are GUIDs. {consequence}", input);
+
+        /// <summary>Genesys Cloud user ids are GUIDs; anything else would only come back as "not found".</summary>
+        public static bool IsUserId(string? text) => !string.IsNullOrWhiteSpace(text) && Guid.TryParse(text!.Trim(), out _);
+
         /// <summary>For an unexpected exception: API failures keep their ids, anything else is reported as is.</summary>
         public static ErrorRecord FromException(Exception ex, object? target) => ex switch
         {

@@ -148,12 +148,7 @@ namespace PureCloudLicense.Commands
                 }
                 else
                 {
-                    output.WriteError(ErrorRecords.Create(
-                        "LicenseDefinitionNotFound",
-                        ErrorCategory.ObjectNotFound,
-                        $"License '{id}' was not found in the org.",
-                        id,
-                        new ItemNotFoundException($"License '{id}' was not found in the org.")));
+                    output.WriteError(ErrorRecords.LicenseNotFound(id));
                 }
             }
         }

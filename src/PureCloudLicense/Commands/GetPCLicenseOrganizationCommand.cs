@@ -65,12 +65,7 @@ namespace PureCloudLicense.Commands
 
                 foreach (var unknown in (filter ?? Enumerable.Empty<string>()).Where(id => !known.Contains(id)))
                 {
-                    output.WriteError(ErrorRecords.Create(
-                        "LicenseDefinitionNotFound",
-                        ErrorCategory.ObjectNotFound,
-                        $"License '{unknown}' was not found in the org.",
-                        unknown,
-                        new ItemNotFoundException($"License '{unknown}' was not found in the org.")));
+                    output.WriteError(ErrorRecords.LicenseNotFound(unknown));
                 }
             });
             WriteProgress(new ProgressRecord(1, "Reading license assignments", "Done") { RecordType = ProgressRecordType.Completed });

@@ -43,20 +43,16 @@ namespace PureCloudLicense.Commands
         {
             foreach (var raw in UserId ?? Array.Empty<string>())
             {
-                var id = raw?.Trim();
-                if (string.IsNullOrEmpty(id) || !Guid.TryParse(id, out _))
+                if (!ErrorRecords.IsUserId(raw))
                 {
-                    WriteError(ErrorRecords.Create(
-                        "InvalidUserId",
-                        ErrorCategory.InvalidArgument,
-                        $"'{raw}' is not a user id: Genesys Cloud user ids are GUIDs.",
-                        raw));
+                    WriteError(ErrorRecords.InvalidUserId(raw, "It was not looked up."));
                     continue;
                 }
 
-                if (seen.Add(id!))
+                var id = raw.Trim();
+                if (seen.Add(id))
                 {
-                    userIds.Add(id!);
+                    userIds.Add(id);
                 }
             }
         }
@@ -97,12 +93,7 @@ namespace PureCloudLicense.Commands
                         }
                         else
                         {
-                            output.WriteError(ErrorRecords.Create(
-                                "LicenseUserNotFound",
-                                ErrorCategory.ObjectNotFound,
-                                $"User '{id}' was not found in the org.",
-                                id,
-                                new ItemNotFoundException($"User '{id}' was not found in the org.")));
+                            output.WriteError(ErrorRecords.UserNotFound(id));
                         }
                     }
 

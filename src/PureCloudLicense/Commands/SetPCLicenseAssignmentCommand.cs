@@ -122,10 +122,9 @@ namespace PureCloudLicense.Commands
         {
             var userId = user?.Trim();
             var licenseId = license?.Trim();
-            if (string.IsNullOrEmpty(userId) || !Guid.TryParse(userId, out _))
+            if (!ErrorRecords.IsUserId(userId))
             {
-                WriteError(ErrorRecords.Create("InvalidUserId", ErrorCategory.InvalidArgument,
-                    $"'{user}' is not a user id: Genesys Cloud user ids are GUIDs. The change ({action} {license}) was not sent.", user));
+                WriteError(ErrorRecords.InvalidUserId(user, $"The change ({action} {license}) was not sent."));
                 return;
             }
 

@@ -45,16 +45,16 @@ namespace PureCloudLicense.Commands
             }
 
             var userId = ReadString(InputObject, "UserId") ?? ReadString(InputObject, "Id");
-            if (string.IsNullOrWhiteSpace(userId) || !Guid.TryParse(userId!.Trim(), out _))
+            if (!ErrorRecords.IsUserId(userId))
             {
-                WriteError(ErrorRecords.Create("InvalidUserId", ErrorCategory.InvalidArgument,
-                    $"The row '{InputObject}' has no valid UserId (a GUID): it was ignored, so that user is not synchronized.", InputObject));
+                WriteError(ErrorRecords.InvalidUserId(InputObject, "The row has no valid UserId: it was ignored, so that user is not synchronized."));
                 return;
             }
 
-            if (!desired.TryGetValue(userId.Trim(), out var licenses))
+            var id = userId!.Trim();
+            if (!desired.TryGetValue(id, out var licenses))
             {
-                desired[userId.Trim()] = licenses = new HashSet<string>(StringComparer.Ordinal);
+                desired[id] = licenses = new HashSet<string>(StringComparer.Ordinal);
             }
 
             foreach (var licenseId in ReadLicenseIds(InputObject))
@@ -88,9 +88,7 @@ namespace PureCloudLicense.Commands
             {
                 if (!current.TryGetValue(entry.Key, out var held))
                 {
-                    WriteError(ErrorRecords.Create("LicenseUserNotFound", ErrorCategory.ObjectNotFound,
-                        $"User '{entry.Key}' was not found in the org; its desired licenses were not applied.", entry.Key,
-                        new ItemNotFoundException($"User '{entry.Key}' was not found in the org.")));
+                    WriteError(ErrorRecords.UserNotFound(entry.Key, "Its desired licenses were not applied."));
                     continue;
                 }
 
