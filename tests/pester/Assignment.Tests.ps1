@@ -421,7 +421,7 @@ Describe 'Set-PCLicenseAssignment: pipeline input' {
         Compare-Snapshot $expected (Get-Snapshot) | Should -BeExactly ''
     }
 
-    It 'reports a CSV row with Action Frobnicate as a parameter binding error and applies the other rows' {
+    It 'reports a CSV row with Action Frobnicate as an InvalidAction error naming it and applies the other rows' {
         $users = Select-TestUser $script:Before -Lacks communicate -Count 3
         $csv = Join-Path $TestDrive 'frobnicate.csv'
         @(
@@ -433,9 +433,10 @@ Describe 'Set-PCLicenseAssignment: pipeline input' {
         $results = Import-Csv -LiteralPath $csv | Set-PCLicenseAssignment -ErrorVariable ev -ErrorAction SilentlyContinue
 
         @($ev).Count | Should -Be 1
-        $ev[0].Exception | Should -BeOfType ([System.Management.Automation.ParameterBindingException])
-        $ev[0].TargetObject.Action | Should -BeExactly 'Frobnicate'
-        $ev[0].TargetObject.UserId | Should -Be $users[1]
+        $ev[0].FullyQualifiedErrorId | Should -BeLike 'InvalidAction,*'
+        $ev[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $ev[0].TargetObject | Should -BeExactly 'Frobnicate'
+        $ev[0].Exception.Message | Should -BeLike "*'Frobnicate'*$($users[1])*"
         @($results.UserId | Sort-Object) | Should -Be @($users[0], $users[2] | Sort-Object)
         @($results | Where-Object Succeeded).Count | Should -Be 2
         $expected = Copy-Snapshot $script:Before

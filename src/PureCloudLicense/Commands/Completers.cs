@@ -48,7 +48,7 @@ namespace PureCloudLicense.Commands
             }
 
             var word = (wordToComplete ?? string.Empty).Trim('\'', '"');
-            return context.LicenseIds.Get(Wait)
+            return context.Definitions.GetIds(Wait)
                 .Where(id => id.StartsWith(word, StringComparison.OrdinalIgnoreCase))
                 .Select(id => new CompletionResult(id, id, CompletionResultType.ParameterValue, id));
         }

@@ -71,7 +71,7 @@ namespace PureCloudLicense.Commands
                 Run(async (output, token) =>
                 {
                     var definitions = await context.Api.GetDefinitionsAsync(token).ConfigureAwait(false);
-                    context.LicenseIds.Prime(definitions.Select(d => d.Id));
+                    context.Definitions.Remember(definitions);
                     foreach (var definition in definitions)
                     {
                         output.WriteObject(definition);
@@ -97,7 +97,7 @@ namespace PureCloudLicense.Commands
 
                 // Several ids: one GET of the whole catalogue beats one GET per id.
                 var all = await context.Api.GetDefinitionsAsync(token).ConfigureAwait(false);
-                context.LicenseIds.Prime(all.Select(d => d.Id));
+                context.Definitions.Remember(all);
                 WriteFoundOrMissing(output, wanted, all);
             });
         }
@@ -120,6 +120,7 @@ namespace PureCloudLicense.Commands
                 }
 
                 var all = await context.Api.GetDefinitionsAsync(token).ConfigureAwait(false);
+                context.Definitions.Remember(all);
                 var byId = all.GroupBy(d => d.Id, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
                 foreach (var id in inferred)
                 {

@@ -50,8 +50,7 @@ namespace PureCloudLicense.Commands
 
                 // Every license of the catalogue gets a row, held or not, whichever source answered: unused
                 // licenses are what an administrator most often looks for.
-                var definitions = await context.Api.GetDefinitionsAsync(token).ConfigureAwait(false);
-                context.LicenseIds.Prime(definitions.Select(d => d.Id));
+                var definitions = await context.Definitions.GetAsync(token).ConfigureAwait(false);
                 var licenseIds = definitions.Select(d => d.Id).Concat(holders.Keys).Distinct(StringComparer.Ordinal).OrderBy(id => id, StringComparer.OrdinalIgnoreCase);
                 var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
                 foreach (var licenseId in licenseIds)

@@ -54,8 +54,7 @@ namespace PureCloudLicense.Commands
             {
                 try
                 {
-                    var definitions = await context.Api.GetDefinitionsAsync(token).ConfigureAwait(false);
-                    context.LicenseIds.Prime(definitions.Select(d => d.Id));
+                    var definitions = await context.Definitions.GetAsync(token).ConfigureAwait(false);
                     prerequisites = definitions
                         .GroupBy(d => d.Id, StringComparer.Ordinal)
                         .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.First().PrerequisiteIds, StringComparer.Ordinal);

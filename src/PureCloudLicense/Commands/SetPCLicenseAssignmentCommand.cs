@@ -48,17 +48,30 @@ namespace PureCloudLicense.Commands
         [ArgumentCompleter(typeof(LicenseIdCompleter))]
         public string LicenseId { get; set; } = string.Empty;
 
-        /// <summary><para type="description">With -LicenseId, from pipeline objects (a CSV row): Add or Remove.</para></summary>
+        /// <summary><para type="description">With -LicenseId, from pipeline objects (a CSV row): Add or Remove (any case). A row with another word is an InvalidAction error naming it, and is not sent.</para></summary>
+        // A string, not the enum: a CSV cell PowerShell cannot convert would otherwise surface as a confusing
+        // "missing mandatory parameter" binding error instead of one that names the row and the word.
         [Parameter(Mandatory = true, ParameterSetName = RowSet, ValueFromPipelineByPropertyName = true)]
-        public LicenseAction Action { get; set; }
+        [AllowEmptyString]
+        public string Action { get; set; } = string.Empty;
 
         protected override void ProcessRecord()
         {
             if (ParameterSetName == RowSet)
             {
+                var word = Action?.Trim();
+                var isAdd = string.Equals(word, nameof(LicenseAction.Add), StringComparison.OrdinalIgnoreCase);
+                if (!isAdd && !string.Equals(word, nameof(LicenseAction.Remove), StringComparison.OrdinalIgnoreCase))
+                {
+                    WriteError(ErrorRecords.Create("InvalidAction", ErrorCategory.InvalidArgument,
+                        $"Action '{Action}' for user '{string.Join(", ", UserId)}' and license '{LicenseId}' is neither Add nor Remove. The change was not sent.",
+                        Action));
+                    return;
+                }
+
                 foreach (var user in UserId)
                 {
-                    Collect(user, LicenseId, Action);
+                    Collect(user, LicenseId, isAdd ? LicenseAction.Add : LicenseAction.Remove);
                 }
 
                 return;

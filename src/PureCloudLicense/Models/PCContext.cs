@@ -20,7 +20,7 @@ namespace PureCloudLicense.Models
             OrganizationId = organization?.Id;
             OrganizationName = organization?.Name;
             ConnectedOn = DateTimeOffset.Now;
-            LicenseIds = new LicenseIdCache(api);
+            Definitions = new DefinitionCache(api);
         }
 
         /// <summary>The environment name (mypurecloud.ie, …) or the gateway URI.</summary>
@@ -64,8 +64,8 @@ namespace PureCloudLicense.Models
             }
         }
 
-        /// <summary>License ids for tab completion, fetched once and kept for a few minutes.</summary>
-        internal LicenseIdCache LicenseIds { get; }
+        /// <summary>License definitions for tab completion and batch ordering, kept for a few minutes.</summary>
+        internal DefinitionCache Definitions { get; }
 
         public override string ToString() =>
             (string.IsNullOrEmpty(OrganizationName) ? OrganizationId ?? "unknown org" : OrganizationName) + " (" + Environment + ")";
