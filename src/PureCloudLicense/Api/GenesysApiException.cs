@@ -2,7 +2,6 @@ using System;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using PureCloudLicense.Api.Http;
 
 namespace PureCloudLicense.Api
 {
@@ -76,11 +75,6 @@ namespace PureCloudLicense.Api
 
         /// <summary>True when the call was still retryable but its retry budget was spent.</summary>
         public bool RetryBudgetExhausted { get; }
-
-        /// <summary>True when sending the same request again later could succeed (rate limit, 5xx, network).</summary>
-        public bool IsTransient =>
-            Kind == ApiFailureKind.ConnectionFailed ||
-            (Kind == ApiFailureKind.HttpStatus && RetryPolicy.IsRetryableStatus(StatusCode ?? 0));
 
         /// <summary>
         /// True when the request may have reached the service and been applied although no success was seen

@@ -61,10 +61,6 @@ namespace PureCloudLicense.Api
 
         public override string ToString() => Name;
 
-        /// <summary>Every name Resolve accepts besides gateway URIs: region codes, then environment names.</summary>
-        public static IEnumerable<string> KnownNames =>
-            KnownRegions.Select(r => r.Key).Concat(KnownRegions.Select(r => r.Value));
-
         /// <summary>
         /// Resolves a region code (us_east_1), an environment name (mypurecloud.com, also with an api. or login.
         /// prefix) or an absolute http(s) URI of a gateway. Plain http is refused for anything but loopback,

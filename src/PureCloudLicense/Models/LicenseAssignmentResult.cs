@@ -48,8 +48,6 @@ namespace PureCloudLicense.Models
         /// <summary>Why it failed, when the module knows more than the word (the batch's error, with its correlation id).</summary>
         public string? Message { get; }
 
-        public LicenseChange ToChange() => new LicenseChange(UserId, LicenseId, Action);
-
         public override string ToString() => $"{Action} {LicenseId} {(Action == LicenseAction.Add ? "to" : "from")} {UserId}: {Result}";
 
         /// <summary>Case-insensitive, as license-api.md asks: the service's words are not published.</summary>
