@@ -8,11 +8,12 @@
              'N passed, N failed' and exits non-zero on any failure or when no test ran
       Demo   Build, start the emulator, run a real session with the cmdlets against it, stop it
       Bench  Build, run the benchmarks under bench/ (they write bench/RESULTS.md)
+      Package Build, then zip ./module as artifacts/PureCloudLicense-<version>.zip, ready to copy into a PSModulePath
       Clean  Remove build output
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -172,6 +173,18 @@ function Invoke-Bench {
     }
 }
 
+function Invoke-Package {
+    Invoke-Build
+    $version = (Import-PowerShellDataFile (Join-Path $Root 'PureCloudLicense.psd1')).ModuleVersion
+    $staging = Join-Path $ArtifactsDir "package/PureCloudLicense/$version"
+    if (Test-Path (Join-Path $ArtifactsDir 'package')) { Remove-Item (Join-Path $ArtifactsDir 'package') -Recurse -Force }
+    New-Item -ItemType Directory -Force -Path $staging | Out-Null
+    Get-ChildItem $ModuleDir -Exclude 'README.md' | Copy-Item -Destination $staging -Recurse
+    $zip = Join-Path $ArtifactsDir "PureCloudLicense-$version.zip"
+    Compress-Archive -Path (Join-Path $ArtifactsDir 'package/PureCloudLicense') -DestinationPath $zip -Force
+    Write-Host "Packaged $(Resolve-Path -Relative $zip): unzip into a folder of `$env:PSModulePath, then Import-Module PureCloudLicense."
+}
+
 function Invoke-Clean {
     foreach ($dir in Get-ChildItem $Root -Directory -Recurse -Include 'bin', 'obj' | Where-Object FullName -notmatch '[\\/]\.git[\\/]') {
         Remove-Item $dir.FullName -Recurse -Force -ErrorAction SilentlyContinue
@@ -188,6 +201,7 @@ try {
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
         'Bench' { Invoke-Bench }
+        'Package' { Invoke-Package }
         'Clean' { Invoke-Clean }
     }
 } finally {

@@ -96,6 +96,10 @@ internal sealed class EmulatorApp
                 {
                     await WriteTooLargeAsync(ctx, correlationId).ConfigureAwait(false);
                 }
+                else if (await TryApplyFaultRuleAsync(ctx, settings, req.Method, path, body, oauthLength, correlationId, oauthOnly: true).ConfigureAwait(false))
+                {
+                    // A rule naming the OAuth path answered instead of the login service (token-failure tests).
+                }
                 else if (route == RouteId.OAuthToken)
                 {
                     await HandleTokenAsync(ctx, body, oauthLength).ConfigureAwait(false);
@@ -147,23 +151,9 @@ internal sealed class EmulatorApp
             }
 
             // Fault rules, then the random fault rate.
-            if (settings.Rules.Count > 0)
+            if (await TryApplyFaultRuleAsync(ctx, settings, req.Method, path, body, length, correlationId, oauthOnly: false).ConfigureAwait(false))
             {
-                string? bodyText = null;
-                foreach (FaultRule rule in settings.Rules)
-                {
-                    if (rule.BodyContains is not null && bodyText is null)
-                    {
-                        bodyText = body is null ? string.Empty : Encoding.UTF8.GetString(body, 0, length);
-                    }
-
-                    if (rule.Matches(req.Method, path, bodyText) && rule.TryConsume())
-                    {
-                        _stats.CountFault();
-                        await WriteFaultAsync(ctx, rule.Status, correlationId).ConfigureAwait(false);
-                        return;
-                    }
-                }
+                return;
             }
 
             if (settings.FaultRate > 0 && Random.Shared.NextDouble() < settings.FaultRate)
@@ -301,6 +291,41 @@ internal sealed class EmulatorApp
     }
 
     // ---- OAuth ----------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Answers with the first matching fault rule, if any. On /oauth/ only rules that name an /oauth/ path apply,
+    /// so that a rule meant for the API never keeps a client from getting its token.
+    /// </summary>
+    private async Task<bool> TryApplyFaultRuleAsync(HttpContext ctx, FaultSettings settings, string method, string path, byte[]? body, int length, string correlationId, bool oauthOnly)
+    {
+        if (settings.Rules.Count == 0)
+        {
+            return false;
+        }
+
+        string? bodyText = null;
+        foreach (FaultRule rule in settings.Rules)
+        {
+            if (oauthOnly && (rule.Path is null || !rule.Path.StartsWith("/oauth/", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            if (rule.BodyContains is not null && bodyText is null)
+            {
+                bodyText = body is null ? string.Empty : Encoding.UTF8.GetString(body, 0, length);
+            }
+
+            if (rule.Matches(method, path, bodyText) && rule.TryConsume())
+            {
+                _stats.CountFault();
+                await WriteFaultAsync(ctx, rule.Status, correlationId).ConfigureAwait(false);
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private Task HandleTokenAsync(HttpContext ctx, byte[]? body, int length)
     {

@@ -76,6 +76,27 @@ public sealed class FaultTests
         Assert.Equal(new[] { "collaborate", "communicate" }, emu.State.GetUserLicenses(user));
     }
 
+    [Fact]
+    public async Task Rules_NamingTheTokenPath_FaultTheLoginService_AndNoOtherRuleDoes()
+    {
+        await using TestEmulator emu = await TestEmulator.StartAsync(o => o.Users = 20);
+
+        // A rule without a path does not keep clients from their token.
+        await emu.SetFaultsAsync("{\"rules\":[{\"method\":\"POST\",\"status\":503}]}");
+        string token = await emu.GetTokenAsync();
+        Assert.False(string.IsNullOrEmpty(token));
+
+        await emu.SetFaultsAsync("{\"rules\":[{\"path\":\"/oauth/token\",\"status\":503,\"count\":1}]}");
+        using (HttpResponseMessage refused = await emu.PostAsync("oauth/token", null, "{}"))
+        {
+            await TestEmulator.AssertErrorAsync(refused, HttpStatusCode.ServiceUnavailable, "service.unavailable");
+        }
+
+        Assert.False(string.IsNullOrEmpty(await emu.GetTokenAsync()));
+        JsonElement stats = await emu.GetJsonAsync("emulator/stats", null);
+        Assert.Equal(1, stats.GetProperty("faultsInjected").GetInt64());
+    }
+
     [Theory]
     [InlineData(403, "missing.any.permissions")]
     [InlineData(408, "client.timeout")]

@@ -69,6 +69,26 @@ public sealed class ParsingTests
         Assert.True(GenesysEnvironment.Resolve("http://[::1]:9000").IsGateway);
     }
 
+    [Fact]
+    public void A_gateway_uri_with_a_user_name_or_password_is_refused_without_echoing_it()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => GenesysEnvironment.Resolve("https://user:s3cret@gateway.example.com/genesys"));
+        Assert.Contains("user name or password", ex.Message);
+        Assert.DoesNotContain("s3cret", ex.Message);
+    }
+
+    [Fact]
+    public void A_retry_budget_under_a_second_is_refused_as_a_likely_tick_count_but_zero_is_allowed()
+    {
+        var policy = new PureCloudLicense.Api.Http.RetryPolicy();
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => policy.Budget = TimeSpan.FromTicks(600));
+        Assert.Contains("ticks", ex.Message);
+        policy.Budget = TimeSpan.Zero;
+        Assert.Equal(TimeSpan.Zero, policy.Budget);
+        policy.Budget = TimeSpan.FromSeconds(1);
+        Assert.Equal(TimeSpan.FromSeconds(1), policy.Budget);
+    }
+
     [Theory]
     [InlineData("{\"access_token\":\"abc.def\",\"expires_in\":86400}", "abc.def")]
     [InlineData("grant_type=client_credentials&client_secret=s3cr3t", "s3cr3t")]

@@ -268,6 +268,23 @@ Describe 'Set-PCLicenseAssignment: prerequisites' {
         Edit-Holding $expected $user -Remove cloudCX1, wem_addon_i
         Compare-Snapshot $expected (Get-Snapshot) | Should -BeExactly ''
     }
+
+    It 'upgrades to a bundle in one call: the bundle is added before the base it replaces is removed' {
+        # speech_text_analytics needs cloudCX3; cloudCX4 comprises cloudCX3, so it satisfies the add-on once it is held.
+        $user = Select-TestUser $script:Before -Has cloudCX3, speech_text_analytics -Lacks cloudCX4
+        $stream = Set-PCLicenseAssignment -UserId $user -AddLicenseId cloudCX4 -RemoveLicenseId cloudCX3 -ErrorVariable ev -ErrorAction SilentlyContinue -Verbose 4>&1
+
+        $results = @($stream | Where-Object { $_ -is [PureCloudLicense.Models.LicenseAssignmentResult] })
+        $ev | Should -BeNullOrEmpty
+        @($results | ForEach-Object { "$($_.Action) $($_.LicenseId) $($_.Result)" } | Sort-Object) |
+            Should -Be @('Add cloudCX4 Success', 'Remove cloudCX3 Success')
+        $sending = @($stream | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'Sending batch*' } | ForEach-Object Message)
+        $sending[0] | Should -Match 'cloudCX4 \+1 -0'
+        $sending[-1] | Should -Match 'cloudCX3 \+0 -1'
+        $expected = Copy-Snapshot $script:Before
+        Edit-Holding $expected $user -Add cloudCX4 -Remove cloudCX3
+        Compare-Snapshot $expected (Get-Snapshot) | Should -BeExactly ''
+    }
 }
 
 Describe 'Set-PCLicenseAssignment: failed changes' {
@@ -435,7 +452,9 @@ Describe 'Set-PCLicenseAssignment: pipeline input' {
         @($ev).Count | Should -Be 1
         $ev[0].FullyQualifiedErrorId | Should -BeLike 'InvalidAction,*'
         $ev[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
-        $ev[0].TargetObject | Should -BeExactly 'Frobnicate'
+        $ev[0].TargetObject.Action | Should -BeExactly 'Frobnicate'
+        $ev[0].TargetObject.UserId | Should -Be $users[1]
+        $ev[0].TargetObject.LicenseId | Should -Be 'communicate'
         $ev[0].Exception.Message | Should -BeLike "*'Frobnicate'*$($users[1])*"
         @($results.UserId | Sort-Object) | Should -Be @($users[0], $users[2] | Sort-Object)
         @($results | Where-Object Succeeded).Count | Should -Be 2
@@ -517,12 +536,15 @@ Describe '-WhatIf and -Confirm' {
         $child = Invoke-ChildPwsh -UserId $users -InputText "y`nn`ny`n" -Body @'
 $results = $ids | Set-PCLicenseAssignment -AddLicenseId communicate -BatchSize 5 -Confirm
 "RESULTS $(@($results).Count)"
+"DECLINED $(@($results | Where-Object Result -EQ 'Declined').Count)"
 '@
 
         $child.ExitCode | Should -Be 0 -Because ($child.Lines -join "`n")
         $text = $child.Lines -join "`n"
         ([regex]::Matches($text, 'Send license batch \d of 3')).Count | Should -Be 3
-        $text | Should -Match 'RESULTS 10'
+        # Every change is accounted for: the declined batch's five come back as Declined results.
+        $text | Should -Match 'RESULTS 15'
+        $text | Should -Match 'DECLINED 5'
         ((Get-PostCount) - $posts) | Should -Be 2
         # Changes keep their order within a license: batch 2 (declined) is users 6-10.
         $expected = Copy-Snapshot $script:Before
@@ -717,6 +739,38 @@ Describe 'Sync-PCLicenseAssignment' {
             Compare-Snapshot $expected (ConvertTo-Snapshot @(Get-PCLicenseUser)) | Should -BeExactly ''
         }
 
+        It 'with -RemoveFromUnlisted refuses an empty input (UnsafeRemoveFromUnlisted) and changes nothing' {
+            $csv = Join-Path $TestDrive 'empty.csv'
+            Set-Content -LiteralPath $csv -Value '"UserId","LicenseId"'
+            $posts = Get-PostCount
+
+            { Import-Csv -LiteralPath $csv | Sync-PCLicenseAssignment -LicenseId communicate -RemoveFromUnlisted } |
+                Should -Throw -ErrorId 'UnsafeRemoveFromUnlisted,*'
+
+            ((Get-PostCount) - $posts) | Should -Be 0
+            Compare-Snapshot $script:Before (Get-Snapshot) | Should -BeExactly ''
+        }
+
+        It 'with -RemoveFromUnlisted refuses input with an unreadable row unless -Force is given' {
+            $listed = Select-TestUser $script:Before -Has communicate
+            $victim = Select-TestUser $script:Before -Has communicate -Exclude $listed
+            $rows = @(
+                [pscustomobject]@{ UserId = $listed; LicenseId = 'communicate' }
+                [pscustomobject]@{ UserId = "$victim-typo"; LicenseId = 'communicate' }
+            )
+            $posts = Get-PostCount
+
+            { $rows | Sync-PCLicenseAssignment -LicenseId communicate -RemoveFromUnlisted -ErrorAction SilentlyContinue } |
+                Should -Throw -ErrorId 'UnsafeRemoveFromUnlisted,*'
+            ((Get-PostCount) - $posts) | Should -Be 0
+            (Get-Holding (Get-Snapshot) $victim) | Should -Contain 'communicate'
+
+            $results = @($rows | Sync-PCLicenseAssignment -LicenseId communicate -RemoveFromUnlisted -Force -ErrorVariable ev -ErrorAction SilentlyContinue)
+            @($ev | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be @('InvalidUserId')
+            $results | Where-Object UserId -EQ $victim | ForEach-Object { "$($_.Action) $($_.Result)" } | Should -Be 'Remove Success'
+            (Get-Holding (Get-Snapshot) $victim) | Should -Not -Contain 'communicate'
+        }
+
         It 'takes a user with a list of license ids (LicenseIds), including Get-PCLicenseUser output' {
             # A hand-made object with LicenseIds.
             $user = Select-TestUser $script:Before -Lacks collaborate, communicate
@@ -764,7 +818,7 @@ Describe 'Sync-PCLicenseAssignment' {
             $summary.Added | Should -Be 2
             $summary.Removed | Should -Be 0
             $summary.Unchanged | Should -Be 1
-            $summary.Failed | Should -Be 0
+            $summary.Failed | Should -Be 1 -Because 'the unknown user wanted one managed license'
             $expected = Copy-Snapshot $script:Before
             foreach ($u in $toAdd) { Edit-Holding $expected $u -Add communicate }
             Compare-Snapshot $expected (Get-Snapshot) | Should -BeExactly ''

@@ -115,6 +115,27 @@ Describe 'Connect-PCOrganization' {
         $err.Exception.Message | Should -BeLike '*in clear*'
     }
 
+    It 'refuses a gateway URI with a password in it, without repeating the password' {
+        $err = { Connect-PCOrganization -Environment 'https://admin:hunter2@gateway.example.com' -ClientId x -ClientSecret (New-TestSecret 'y') } |
+            Should -Throw -ErrorId 'UnknownEnvironment,*' -PassThru
+        $err.Exception.Message | Should -BeLike '*user name or password*'
+        ($err | Out-String) + $err.TargetObject | Should -Not -BeLike '*hunter2*'
+    }
+
+    It 'fails fast with ConnectionFailed when the host name does not resolve' {
+        $clock = [System.Diagnostics.Stopwatch]::StartNew()
+        { Connect-PCOrganization -Environment 'https://no-such-host.invalid' -ClientId x -ClientSecret (New-TestSecret 'y') } |
+            Should -Throw -ErrorId 'ConnectionFailed,*'
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+    }
+
+    It 'a number assigned to RetryBudget is refused as ticks, New-TimeSpan works' {
+        $context = Connect-PCOrganization -Environment $script:Main.Url -ClientId $script:Main.ClientId -ClientSecret (New-TestSecret $script:Main.ClientSecret) -PassThru
+        { $context.RetryBudget = 600 } | Should -Throw '*ticks*'
+        $context.RetryBudget = New-TimeSpan -Minutes 10
+        $context.RetryBudget | Should -Be ([timespan]::FromMinutes(10))
+    }
+
     It '-RetryBudget 30 (a number) is 30 seconds' {
         $context = Connect-PCOrganization -Environment $script:Main.Url -ClientId $script:Main.ClientId -ClientSecret (New-TestSecret $script:Main.ClientSecret) -RetryBudget 30 -PassThru
         $context.RetryBudget | Should -Be ([timespan]::FromSeconds(30))
@@ -486,6 +507,13 @@ Describe 'Get-PCLicenseOrganization' {
         $failed.Count | Should -Be 1
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'LicenseDefinitionNotFound,*'
         $failed[0].TargetObject | Should -Be 'no_such_license'
+    }
+
+    It 'pipes into Get-PCLicenseUser as the holders of the license (UserIds)' {
+        $row = Get-PCLicenseOrganization -LicenseId cloudCX2
+        $users = @($row | Get-PCLicenseUser)
+        $users.Count | Should -Be $row.UserCount
+        $users | ForEach-Object { $_.LicenseIds | Should -Contain 'cloudCX2' }
     }
 
     It '-LicenseId filters the rows' {

@@ -5,7 +5,7 @@ using PureCloudLicense.Api.Http;
 namespace PureCloudLicense.Api
 {
     /// <summary>Settings of one context's HTTP pipeline.</summary>
-    public sealed class ApiClientOptions
+    internal sealed class ApiClientOptions
     {
         /// <summary>Sent as User-Agent; names the module and PowerShell versions.</summary>
         public string UserAgent { get; set; } = "PureCloudLicense";

@@ -4,7 +4,7 @@ using PureCloudLicense.Models;
 namespace PureCloudLicense.Api
 {
     /// <summary>The org a token belongs to, from GET /api/v2/organizations/me.</summary>
-    public sealed class OrganizationInfo
+    internal sealed class OrganizationInfo
     {
         public OrganizationInfo(string? id, string? name)
         {
@@ -18,7 +18,7 @@ namespace PureCloudLicense.Api
     }
 
     /// <summary>One page of GET /api/v2/license/users.</summary>
-    public sealed class UserLicensePage
+    internal sealed class UserLicensePage
     {
         public UserLicensePage(IReadOnlyList<LicenseUser> users, int pageNumber, int pageSize, long? total, int? pageCount)
         {

@@ -3,7 +3,7 @@ using System.Threading;
 namespace PureCloudLicense.Api
 {
     /// <summary>Receives the HTTP layer's diagnostic lines. Called from any thread; implementations must be thread-safe.</summary>
-    public interface IApiTraceListener
+    internal interface IApiTraceListener
     {
         /// <summary>True when request and response bodies are wanted (they cost a buffer and a copy).</summary>
         bool BodiesEnabled { get; }
@@ -19,7 +19,7 @@ namespace PureCloudLicense.Api
     /// The listener of the current logical call. Ambient (AsyncLocal) because one HttpClient per context serves
     /// every cmdlet and thread, while the lines belong to the cmdlet whose call made the request.
     /// </summary>
-    public static class ApiTrace
+    internal static class ApiTrace
     {
         private static readonly AsyncLocal<IApiTraceListener?> CurrentListener = new AsyncLocal<IApiTraceListener?>();
 

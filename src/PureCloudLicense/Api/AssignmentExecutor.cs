@@ -11,16 +11,17 @@ namespace PureCloudLicense.Api
     /// Sends planned batches, phase after phase, a few batches of a phase at once, and turns every change into a
     /// LicenseAssignmentResult: the service's word where it gave one, else the module's (NotApplied, OutcomeUnknown,
     /// NoStatusReturned). A batch that fails for good does not stop the others. A batch the service finds too large
-    /// (413, or 400 constraint.validation) is split in halves and sent again, since no maximum is published.
+    /// (413, or 400 constraint.validation) is split in halves and each half is sent and judged on its own, since no
+    /// maximum is published; a lone change it still refuses fails alone.
     /// </summary>
-    public static class AssignmentExecutor
+    internal static class AssignmentExecutor
     {
         public static async Task RunAsync(
             LicenseApiClient api,
             IReadOnlyList<AssignmentBatch> batches,
             int parallelism,
             Action<AssignmentBatch> onSending,
-            Action<AssignmentBatch, IReadOnlyList<LicenseAssignmentResult>, Exception?> onCompleted,
+            Action<AssignmentBatch, IReadOnlyList<LicenseAssignmentResult>> onCompleted,
             CancellationToken cancellationToken)
         {
             foreach (var phase in batches.GroupBy(b => b.Phase).OrderBy(g => g.Key))
@@ -31,43 +32,68 @@ namespace PureCloudLicense.Api
                     (batch, ct) =>
                     {
                         onSending(batch);
-                        return SendSplittingAsync(api, batch.Changes, ct);
+                        return SendAsync(api, batch.Changes, ct);
                     },
-                    (batch, results, failure) =>
-                    {
-                        if (failure != null)
-                        {
-                            var word = failure is GenesysApiException { MayHaveBeenApplied: true }
-                                ? LicenseAssignmentResult.OutcomeUnknown
-                                : LicenseAssignmentResult.NotApplied;
-                            onCompleted(batch, batch.Changes.Select(c => new LicenseAssignmentResult(c, word, failure.Message)).ToList(), failure);
-                        }
-                        else
-                        {
-                            onCompleted(batch, results!, null);
-                        }
-                    },
+                    (batch, results, failure) => onCompleted(batch, results ?? Failed(batch.Changes, failure!)),
                     cancellationToken).ConfigureAwait(false);
             }
         }
 
-        private static async Task<IReadOnlyList<LicenseAssignmentResult>> SendSplittingAsync(LicenseApiClient api, IReadOnlyList<LicenseChange> changes, CancellationToken cancellationToken)
+        /// <summary>Never throws but for cancellation: a failure becomes failed results for exactly the changes it concerns.</summary>
+        private static async Task<IReadOnlyList<LicenseAssignmentResult>> SendAsync(LicenseApiClient api, IReadOnlyList<LicenseChange> changes, CancellationToken cancellationToken)
         {
-            IReadOnlyList<LicenseUpdateStatus> statuses;
             try
             {
-                statuses = await api.UpdateAssignmentsAsync(changes, cancellationToken).ConfigureAwait(false);
+                var statuses = await api.UpdateAssignmentsAsync(changes, cancellationToken).ConfigureAwait(false);
+                return Match(changes, statuses);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
             }
             catch (GenesysApiException ex) when (changes.Count > 1 && IsTooLarge(ex))
             {
                 ApiTrace.Current?.Verbose($"The service refused a batch of {changes.Count} changes as too large ({ex.StatusCode} {ex.ErrorCode}); sending it in two halves.");
                 var half = changes.Count / 2;
-                var first = await SendSplittingAsync(api, changes.Take(half).ToList(), cancellationToken).ConfigureAwait(false);
-                var second = await SendSplittingAsync(api, changes.Skip(half).ToList(), cancellationToken).ConfigureAwait(false);
+                var first = await SendAsync(api, changes.Take(half).ToList(), cancellationToken).ConfigureAwait(false);
+                var second = await SendAsync(api, changes.Skip(half).ToList(), cancellationToken).ConfigureAwait(false);
                 return first.Concat(second).ToList();
             }
+            catch (Exception ex)
+            {
+                return Failed(changes, ex);
+            }
+        }
 
-            return Match(changes, statuses);
+        private static IReadOnlyList<LicenseAssignmentResult> Failed(IReadOnlyList<LicenseChange> changes, Exception failure)
+        {
+            var word = DefinitelyNotApplied(failure) ? LicenseAssignmentResult.NotApplied : LicenseAssignmentResult.OutcomeUnknown;
+            return changes.Select(c => new LicenseAssignmentResult(c, word, failure.Message, failure)).ToList();
+        }
+
+        /// <summary>
+        /// Only a refusal the service states before doing anything (a 4xx other than 408, a 503, a rejected
+        /// token) proves the batch was not applied. Anything else — a gateway error, a timeout, a lost connection,
+        /// an unreadable answer, a cancelled request — may have reached the service and been applied.
+        /// </summary>
+        private static bool DefinitelyNotApplied(Exception failure)
+        {
+            if (!(failure is GenesysApiException api))
+            {
+                return false;
+            }
+
+            switch (api.Kind)
+            {
+                case ApiFailureKind.AuthenticationFailed:
+                case ApiFailureKind.AccessTokenRejected:
+                    return true;
+                case ApiFailureKind.HttpStatus:
+                    var status = api.StatusCode ?? 0;
+                    return (status >= 400 && status < 500 && status != 408) || status == 503;
+                default:
+                    return false;
+            }
         }
 
         private static bool IsTooLarge(GenesysApiException ex) =>
@@ -92,7 +118,7 @@ namespace PureCloudLicense.Api
     }
 
     /// <summary>The service's status for one (user, license) of a batch.</summary>
-    public sealed class LicenseUpdateStatus
+    internal sealed class LicenseUpdateStatus
     {
         public LicenseUpdateStatus(string userId, string licenseId, string result)
         {

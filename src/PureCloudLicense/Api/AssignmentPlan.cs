@@ -7,7 +7,7 @@ using PureCloudLicense.Models;
 namespace PureCloudLicense.Api
 {
     /// <summary>One POST /api/v2/license/organization: at most the batch size of changes, grouped by license.</summary>
-    public sealed class AssignmentBatch
+    internal sealed class AssignmentBatch
     {
         public AssignmentBatch(int number, int phase, IReadOnlyList<LicenseChange> changes)
         {
@@ -38,12 +38,14 @@ namespace PureCloudLicense.Api
     }
 
     /// <summary>
-    /// Orders and batches license changes. Removals go first, add-ons before their base, so that seats are freed
-    /// before they are taken and no base is removed while an add-on still needs it; then additions, bases before
-    /// the add-ons that need them. Each depth of the prerequisite graph is a phase of its own, because nothing
-    /// documents whether the service judges prerequisites within one request.
+    /// Orders and batches license changes. Additions go first, bases before the add-ons that need them; then
+    /// removals, add-ons before their base. Adding first means a user is never left without a license mid-run, and
+    /// an upgrade (say cloudCX3 to the cloudCX4 bundle that comprises it, for a user whose add-on needs cloudCX3)
+    /// succeeds: by the time cloudCX3 is removed, the bundle already satisfies the add-on. Each depth of the
+    /// prerequisite graph is a phase of its own, because nothing documents whether the service judges
+    /// prerequisites within one request or change by change; this order works either way.
     /// </summary>
-    public static class AssignmentPlanner
+    internal static class AssignmentPlanner
     {
         public static IReadOnlyList<AssignmentBatch> Plan(
             IEnumerable<LicenseChange> changes,
@@ -64,7 +66,7 @@ namespace PureCloudLicense.Api
 
             var maxDepth = depths.Count == 0 ? 0 : depths.Values.Max();
             int PhaseOf(LicenseChange c) =>
-                c.Action == LicenseAction.Remove ? maxDepth - depths[c.LicenseId] : maxDepth + 1 + depths[c.LicenseId];
+                c.Action == LicenseAction.Add ? depths[c.LicenseId] : maxDepth + 1 + (maxDepth - depths[c.LicenseId]);
 
             var batches = new List<AssignmentBatch>();
             foreach (var phase in list.GroupBy(PhaseOf).OrderBy(g => g.Key))

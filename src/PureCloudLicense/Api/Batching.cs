@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace PureCloudLicense.Api
 {
     /// <summary>Splitting work into batches and running them a few at a time, results kept in input order.</summary>
-    public static class Batching
+    internal static class Batching
     {
         /// <summary>Consecutive slices of at most <paramref name="size"/> items.</summary>
         public static IEnumerable<IReadOnlyList<T>> Chunk<T>(IEnumerable<T> items, int size)

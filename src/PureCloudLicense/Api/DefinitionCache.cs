@@ -12,7 +12,7 @@ namespace PureCloudLicense.Api
     /// assignment batches need them often and they change rarely. Commands that show definitions read them fresh
     /// and refresh the cache as they go.
     /// </summary>
-    public sealed class DefinitionCache
+    internal sealed class DefinitionCache
     {
         private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
         private readonly LicenseApiClient api;

@@ -76,13 +76,6 @@ namespace PureCloudLicense.Api
         /// <summary>True when the call was still retryable but its retry budget was spent.</summary>
         public bool RetryBudgetExhausted { get; }
 
-        /// <summary>
-        /// True when the request may have reached the service and been applied although no success was seen
-        /// (the connection broke or the gateway timed out after sending).
-        /// </summary>
-        public bool MayHaveBeenApplied =>
-            Kind == ApiFailureKind.ConnectionFailed || StatusCode == 408 || StatusCode == 502 || StatusCode == 504 || StatusCode == 500;
-
         private static string Compose(
             ApiFailureKind kind, string method, string path, int? status, string? code, string? message,
             string? correlationId, int retries, bool exhausted, Exception? inner)

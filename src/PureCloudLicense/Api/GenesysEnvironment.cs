@@ -9,7 +9,7 @@ namespace PureCloudLicense.Api
     /// Where a Genesys Cloud org lives: the base URIs of its API and of its login (OAuth) service.
     /// Built from a region code, an environment name, or an absolute gateway URI (proxy, API gateway, emulator).
     /// </summary>
-    public sealed class GenesysEnvironment
+    internal sealed class GenesysEnvironment
     {
         /// <summary>Region code → environment, as the .NET SDK and the Terraform provider list them.</summary>
         public static readonly IReadOnlyList<KeyValuePair<string, string>> KnownRegions = new[]
@@ -120,6 +120,12 @@ namespace PureCloudLicense.Api
                 (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
             {
                 throw new ArgumentException($"'{text}' is not an absolute http or https URI.");
+            }
+
+            if (!string.IsNullOrEmpty(uri.UserInfo))
+            {
+                throw new ArgumentException(
+                    "The environment URI carries a user name or password. They would be shown wherever the environment is, and are not used to authenticate: give the proxy's with -Proxy and -ProxyCredential, and the OAuth client's with -ClientId and -ClientSecret.");
             }
 
             if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))

@@ -19,11 +19,12 @@ using PureCloudLicense.Models;
 namespace PureCloudLicense.Api
 {
     /// <summary>
-    /// The Genesys Cloud License API over one HttpClient: tracing → retry → authentication → pacing → transport.
-    /// Retry sits outside authentication so every attempt carries a current token; pacing sits inside both so that
-    /// every attempt, retries included, counts against the token's rate limit. Thread-safe; one per context.
+    /// The Genesys Cloud License API over one HttpClient: tracing → retry → authentication → pacing → attempt
+    /// timeout → transport. Retry sits outside authentication so every attempt carries a current token; pacing sits
+    /// inside both so that every attempt, retries included, counts against the token's rate limit; the timeout
+    /// bounds only the time on the wire. Thread-safe; one per context.
     /// </summary>
-    public sealed class LicenseApiClient : IDisposable
+    internal sealed class LicenseApiClient : IDisposable
     {
         public const string CorrelationHeader = "inin-correlation-id";
 
@@ -50,7 +51,8 @@ namespace PureCloudLicense.Api
             }
 
             TrySetMaxConnections(transport, options.MaxConnections);
-            authentication = new AuthenticationHandler { InnerHandler = new PacingHandler(Pacer) { InnerHandler = transport } };
+            var wire = new AttemptTimeoutHandler(options.Retry) { InnerHandler = transport };
+            authentication = new AuthenticationHandler { InnerHandler = new PacingHandler(Pacer) { InnerHandler = wire } };
             var pipeline = new TracingHandler { InnerHandler = new RetryHandler(options.Retry) { InnerHandler = authentication } };
             http = new HttpClient(pipeline, disposeHandler: true)
             {
@@ -58,6 +60,9 @@ namespace PureCloudLicense.Api
                 Timeout = System.Threading.Timeout.InfiniteTimeSpan,
             };
             http.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
+
+            // .NET Framework (Windows PowerShell 5.1) sends Expect: 100-continue on POSTs, a round trip for nothing.
+            http.DefaultRequestHeaders.ExpectContinue = false;
             http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         }
 

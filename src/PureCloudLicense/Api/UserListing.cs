@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace PureCloudLicense.Api
 {
     /// <summary>Every user of the org, through the paged GET /api/v2/license/users.</summary>
-    public static class UserListing
+    internal static class UserListing
     {
         /// <summary>
         /// Reads the first page, then the others a few at a time, handing each page to <paramref name="onPage"/> in

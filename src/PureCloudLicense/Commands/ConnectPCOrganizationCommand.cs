@@ -24,6 +24,7 @@ namespace PureCloudLicense.Commands
         private const string CredentialSet = "Credential";
         private const string AccessTokenSet = "AccessToken";
         private const string EnvironmentVariablesSet = "EnvironmentVariables";
+        private static readonly TimeSpan ConnectRetryBudget = TimeSpan.FromSeconds(30);
 
         /// <summary><para type="description">The OAuth client id (client-credentials grant).</para></summary>
         [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
@@ -88,7 +89,9 @@ namespace PureCloudLicense.Commands
             }
             catch (ArgumentException ex)
             {
-                ThrowTerminatingError(ErrorRecords.Create("UnknownEnvironment", ErrorCategory.InvalidArgument, ex.Message, environmentName, ex));
+                // A URI with user info is refused because it may hold a password: keep it out of the error too.
+                var target = environmentName.IndexOf('@') >= 0 ? null : environmentName;
+                ThrowTerminatingError(ErrorRecords.Create("UnknownEnvironment", ErrorCategory.InvalidArgument, ex.Message, target, ex));
                 return;
             }
 
@@ -110,6 +113,11 @@ namespace PureCloudLicense.Commands
 
             var client = CreateClient(environment, options, out var clientId);
             var context = (PCContext?)null;
+
+            // Connecting should answer soon: a host that refuses connections fails after 30 s, not after the
+            // budget meant for long bulk runs.
+            var budget = options.Retry.Budget;
+            options.Retry.Budget = budget < ConnectRetryBudget ? budget : ConnectRetryBudget;
             try
             {
                 Run(async (output, token) =>
@@ -134,10 +142,21 @@ namespace PureCloudLicense.Commands
                 client.Dispose();
                 throw;
             }
+            finally
+            {
+                options.Retry.Budget = budget;
+            }
 
-            PCSession.SetDefault(context!);
+            // The replaced default is closed, unless a script holds it (it was handed out) and may still use it.
+            var previous = PCSession.SetDefault(context!);
+            if (previous != null && !previous.HandedOut)
+            {
+                previous.Dispose();
+            }
+
             if (PassThru)
             {
+                context!.HandedOut = true;
                 WriteObject(context);
             }
         }

@@ -41,8 +41,8 @@ namespace PureCloudLicense.Commands
                 new ItemNotFoundException($"User '{userId}' was not found in the org."));
 
         /// <summary>Input that is not a user id; nothing is sent for it.</summary>
-        public static ErrorRecord InvalidUserId(object? input, string consequence) =>
-            Create("InvalidUserId", ErrorCategory.InvalidArgument, $"'{input}' is not a user id: Genesys Cloud user ids are GUIDs. {consequence}", input);
+        public static ErrorRecord InvalidUserId(string? userId, object? target, string consequence) =>
+            Create("InvalidUserId", ErrorCategory.InvalidArgument, $"'{userId}' is not a user id: Genesys Cloud user ids are GUIDs. {consequence}", target);
 
         /// <summary>Genesys Cloud user ids are GUIDs; anything else would only come back as "not found".</summary>
         public static bool IsUserId(string? text) => !string.IsNullOrWhiteSpace(text) && Guid.TryParse(text!.Trim(), out _);

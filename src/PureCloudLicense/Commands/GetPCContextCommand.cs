@@ -18,6 +18,7 @@ namespace PureCloudLicense.Commands
             var context = PCSession.Default;
             if (context != null)
             {
+                context.HandedOut = true;
                 WriteObject(context);
             }
         }

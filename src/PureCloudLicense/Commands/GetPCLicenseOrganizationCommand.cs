@@ -40,7 +40,18 @@ namespace PureCloudLicense.Commands
             Run(async (output, token) =>
             {
                 var source = OrganizationEndpointSource;
-                IReadOnlyDictionary<string, IReadOnlyList<string>>? holders = await context.Api.GetLicenseOrganizationAsync(token).ConfigureAwait(false);
+                IReadOnlyDictionary<string, IReadOnlyList<string>>? holders;
+                try
+                {
+                    holders = await context.Api.GetLicenseOrganizationAsync(token).ConfigureAwait(false);
+                }
+                catch (GenesysApiException ex) when (ex.Kind == ApiFailureKind.InvalidResponse)
+                {
+                    // The endpoint's shape was never fully specified; the listing is the reliable source.
+                    output.Verbose($"GET /api/v2/license/organization answered in a shape that could not be read ({ex.Message}); using the user listing instead.");
+                    holders = null;
+                }
+
                 if (holders == null)
                 {
                     output.Verbose("GET /api/v2/license/organization is not served (404, as on the live API since 2019); building the same view from the user listing.");

@@ -22,9 +22,9 @@ namespace PureCloudLicense.Commands
         private readonly List<string> userIds = new List<string>();
         private readonly HashSet<string> seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-        /// <summary><para type="description">User ids (GUIDs). Binds from the pipeline by value and by property name (Id, UserId).</para></summary>
+        /// <summary><para type="description">User ids (GUIDs). Binds from the pipeline by value and by property name (Id, UserId, UserIds — so Get-PCLicenseOrganization rows pipe in as their holders).</para></summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Id")]
+        [Alias("Id", "UserIds")]
         [AllowEmptyCollection]
         [AllowNull]
         public string[]? UserId { get; set; }
@@ -45,7 +45,7 @@ namespace PureCloudLicense.Commands
             {
                 if (!ErrorRecords.IsUserId(raw))
                 {
-                    WriteError(ErrorRecords.InvalidUserId(raw, "It was not looked up."));
+                    WriteError(ErrorRecords.InvalidUserId(raw, raw, "It was not looked up."));
                     continue;
                 }
 

@@ -59,7 +59,7 @@ namespace PureCloudLicense.Commands
                         .GroupBy(d => d.Id, StringComparer.Ordinal)
                         .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.First().PrerequisiteIds, StringComparer.Ordinal);
                 }
-                catch (GenesysApiException ex)
+                catch (Exception ex) when (!(ex is OperationCanceledException))
                 {
                     // Ordering is a refinement: without the definitions every change is still sent and accounted for.
                     output.WriteWarning($"The license definitions could not be read, so changes are sent without ordering add-ons after their base: {ex.Message}");
@@ -79,7 +79,14 @@ namespace PureCloudLicense.Commands
                 }
                 else
                 {
+                    // Declining is the user's choice, not a failure: each change still gets its result.
                     WriteVerbose($"Batch {batch.Number} declined: its {batch.Changes.Count} changes were not sent.");
+                    foreach (var change in batch.Changes)
+                    {
+                        var declined = new LicenseAssignmentResult(change, LicenseAssignmentResult.Declined, "Declined at the confirmation prompt; not sent.");
+                        results.Add(declined);
+                        WriteObject(declined);
+                    }
                 }
             }
 
@@ -89,7 +96,7 @@ namespace PureCloudLicense.Commands
                 approved,
                 ThrottleLimit,
                 batch => output.Verbose(string.Format(CultureInfo.InvariantCulture, "Sending batch {0} of {1}: {2}", batch.Number, planned.Count, batch.Describe())),
-                (batch, batchResults, failure) =>
+                (batch, batchResults) =>
                 {
                     done++;
                     foreach (var result in batchResults)
@@ -98,7 +105,7 @@ namespace PureCloudLicense.Commands
                         output.WriteObject(result);
                         if (!result.Succeeded)
                         {
-                            output.WriteError(FailureRecord(result, failure));
+                            output.WriteError(FailureRecord(result));
                         }
                     }
 
@@ -123,12 +130,13 @@ namespace PureCloudLicense.Commands
         internal void WriteRefused(LicenseAssignmentResult result)
         {
             WriteObject(result);
-            WriteError(FailureRecord(result, null));
+            WriteError(FailureRecord(result));
         }
 
         /// <summary>The error for one failed change: ErrorId names the result, the result is the TargetObject.</summary>
-        private static ErrorRecord FailureRecord(LicenseAssignmentResult result, Exception? batchFailure)
+        private static ErrorRecord FailureRecord(LicenseAssignmentResult result)
         {
+            var batchFailure = result.Failure;
             var verb = result.Action == LicenseAction.Add ? $"add license '{result.LicenseId}' to" : $"remove license '{result.LicenseId}' from";
             string message;
             string errorId;

@@ -15,7 +15,17 @@ namespace PureCloudLicense.Commands
     {
         private readonly CancellationTokenSource cancellation = new CancellationTokenSource();
 
-        protected override void StopProcessing() => cancellation.Cancel();
+        protected override void StopProcessing()
+        {
+            try
+            {
+                cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Ctrl+C after the command has finished: nothing left to cancel.
+            }
+        }
 
         public void Dispose()
         {
@@ -24,9 +34,9 @@ namespace PureCloudLicense.Commands
         }
 
         /// <summary>
-        /// Runs <paramref name="work"/> on the thread pool and writes what it queues, here, until it ends. A
-        /// GenesysApiException that escapes the work is a terminating error with <paramref name="target"/> as its
-        /// TargetObject; Ctrl+C ends the pipeline quietly.
+        /// Runs <paramref name="work"/> on the thread pool and writes what it queues, here, until it ends. An
+        /// exception that escapes the work is a terminating error with <paramref name="target"/> as its TargetObject
+        /// (API failures keep their ErrorIds); Ctrl+C ends the pipeline quietly.
         /// </summary>
         internal void Run(Func<CmdletOutput, CancellationToken, Task> work, object? target = null)
         {
@@ -51,22 +61,27 @@ namespace PureCloudLicense.Commands
             try
             {
                 output.Pump(this);
+            }
+            catch (Exception) when (!task.IsCompleted)
+            {
+                // Writing failed: the pipeline is stopping downstream (Select-Object -First) or -ErrorAction Stop
+                // turned an error into a stop. Stop the work too, and let PowerShell's exception through.
+                cancellation.Cancel();
+                output.Complete();
+                throw;
+            }
+
+            try
+            {
                 task.GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
             }
-            catch (Exception ex) when (ex is GenesysApiException || ex is ObjectDisposedException)
+            catch (Exception ex)
             {
                 ThrowTerminatingError(ErrorRecords.FromException(ex, target));
-            }
-            catch (Exception) when (!task.IsCompleted)
-            {
-                // The pipeline is stopping downstream (Select-Object -First, or a Write* failing): stop the work too.
-                cancellation.Cancel();
-                output.Complete();
-                throw;
             }
         }
 

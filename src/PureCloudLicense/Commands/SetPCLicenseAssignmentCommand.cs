@@ -8,7 +8,7 @@ namespace PureCloudLicense.Commands
 {
     /// <summary>
     /// <para type="synopsis">Adds and removes licenses for one user or many, in batches.</para>
-    /// <para type="description">Takes user ids with -AddLicenseId and/or -RemoveLicenseId (both at once make a swap), or pipeline objects with UserId, LicenseId and Action (Add or Remove), such as the rows of a CSV file. All input is collected, de-duplicated, ordered (removals first, add-ons before their base; then additions, bases before their add-ons) and sent as POST /api/v2/license/organization batches of at most -BatchSize changes: ten thousand changes are about one hundred requests. Outputs one LicenseAssignmentResult per change; each failed change is also a non-terminating error whose ErrorId names the result (UserNotFound, LicenseNotFound, PrerequisiteMissing, ...) and whose TargetObject is the result, so -ErrorVariable holds exactly the failures. When a batch fails for good, each of its changes gets an AssignmentNotApplied or AssignmentOutcomeUnknown error and the other batches still run; sending a batch again is safe, because assignment is set-valued. -WhatIf lists every change and sends nothing; -Confirm asks once per batch, not once per user.</para>
+    /// <para type="description">Takes user ids with -AddLicenseId and/or -RemoveLicenseId (both at once make a swap), or pipeline objects with UserId, LicenseId and Action (Add or Remove), such as the rows of a CSV file. All input is collected, de-duplicated, ordered (additions first, bases before their add-ons; then removals, add-ons before their base, so that upgrades to a bundle work) and sent as POST /api/v2/license/organization batches of at most -BatchSize changes: ten thousand changes are about one hundred requests. Outputs one LicenseAssignmentResult per change; each failed change is also a non-terminating error whose ErrorId names the result (UserNotFound, LicenseNotFound, PrerequisiteMissing, ...) and whose TargetObject is the result, so -ErrorVariable holds exactly the failures. When a batch fails for good, each of its changes gets an AssignmentNotApplied or AssignmentOutcomeUnknown error and the other batches still run; sending a batch again is safe, because assignment is set-valued. -WhatIf lists every change and sends nothing; -Confirm asks once per batch, not once per user.</para>
     /// <example><code>Set-PCLicenseAssignment -UserId $id -AddLicenseId cloudCX2</code></example>
     /// <example><code>Set-PCLicenseAssignment -UserId $ids -AddLicenseId cloudCX2 -RemoveLicenseId cloudCX1   # a swap</code></example>
     /// <example><code>Import-Csv changes.csv | Set-PCLicenseAssignment -ErrorVariable failed   # columns UserId,LicenseId,Action</code></example>
@@ -29,6 +29,7 @@ namespace PureCloudLicense.Commands
         [Parameter(Mandatory = true, ParameterSetName = RowSet, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [AllowEmptyCollection]
+        [AllowEmptyString]
         public string[] UserId { get; set; } = Array.Empty<string>();
 
         /// <summary><para type="description">Licenses to give each user.</para></summary>
@@ -46,6 +47,7 @@ namespace PureCloudLicense.Commands
         /// <summary><para type="description">With -Action, from pipeline objects (a CSV row): the license to add or remove.</para></summary>
         [Parameter(Mandatory = true, ParameterSetName = RowSet, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(LicenseIdCompleter))]
+        [AllowEmptyString]
         public string LicenseId { get; set; } = string.Empty;
 
         /// <summary><para type="description">With -LicenseId, from pipeline objects (a CSV row): Add or Remove (any case). A row with another word is an InvalidAction error naming it, and is not sent.</para></summary>
@@ -65,7 +67,7 @@ namespace PureCloudLicense.Commands
                 {
                     WriteError(ErrorRecords.Create("InvalidAction", ErrorCategory.InvalidArgument,
                         $"Action '{Action}' for user '{string.Join(", ", UserId)}' and license '{LicenseId}' is neither Add nor Remove. The change was not sent.",
-                        Action));
+                        Row(string.Join(", ", UserId), LicenseId, Action)));
                     return;
                 }
 
@@ -131,20 +133,33 @@ namespace PureCloudLicense.Commands
             Apply(context, toSend);
         }
 
+        /// <summary>
+        /// The change as it was given, for an error's TargetObject: rows refused here have the same UserId, LicenseId
+        /// and Action columns as the results, so "$failed.TargetObject | Export-Csv" holds every change not made.
+        /// </summary>
+        private static PSObject Row(string? userId, string? licenseId, string? action)
+        {
+            var row = new PSObject();
+            row.Properties.Add(new PSNoteProperty("UserId", userId));
+            row.Properties.Add(new PSNoteProperty("LicenseId", licenseId));
+            row.Properties.Add(new PSNoteProperty("Action", action));
+            return row;
+        }
+
         private void Collect(string? user, string? license, LicenseAction action)
         {
             var userId = user?.Trim();
             var licenseId = license?.Trim();
             if (!ErrorRecords.IsUserId(userId))
             {
-                WriteError(ErrorRecords.InvalidUserId(user, $"The change ({action} {license}) was not sent."));
+                WriteError(ErrorRecords.InvalidUserId(user, Row(user, license, action.ToString()), $"The change ({action} {license}) was not sent."));
                 return;
             }
 
             if (string.IsNullOrEmpty(licenseId))
             {
                 WriteError(ErrorRecords.Create("InvalidLicenseId", ErrorCategory.InvalidArgument,
-                    $"The license id for user '{userId}' is empty. The change was not sent.", user));
+                    $"The license id for user '{userId}' is empty. The change was not sent.", Row(user, license, action.ToString())));
                 return;
             }
 

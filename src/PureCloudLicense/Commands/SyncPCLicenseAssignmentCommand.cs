@@ -10,7 +10,7 @@ namespace PureCloudLicense.Commands
 {
     /// <summary>
     /// <para type="synopsis">Makes the org's license assignments match a desired state, with the fewest changes.</para>
-    /// <para type="description">The desired state comes from the pipeline: objects with UserId and LicenseId, one row per pair (Import-Csv of a UserId,LicenseId file), or UserId with a list of license ids (LicenseId or LicenseIds; a text cell may hold several ids separated by ';'). Only the managed licenses are touched: those named by -LicenseId or, without it, those in the input. Users absent from the input are untouched unless -RemoveFromUnlisted is given: then the managed licenses are removed from every other user holding them. The current state is read with the batched user read (or, with -RemoveFromUnlisted, the paged listing of every user), the difference is applied like Set-PCLicenseAssignment, and a summary (added, removed, unchanged, failed) goes to the information stream (tag Summary) and the verbose stream. A second run with the same input changes nothing. -WhatIf outputs the plan as LicenseChange objects (UserId, LicenseId, Action) and changes nothing.</para>
+    /// <para type="description">The desired state comes from the pipeline: objects with UserId and LicenseId, one row per pair (Import-Csv of a UserId,LicenseId file), or UserId with a list of license ids (LicenseId or LicenseIds; a text cell may hold several ids separated by ';' or ','). Only the managed licenses are touched: those named by -LicenseId or, without it, those in the input. Users absent from the input are untouched unless -RemoveFromUnlisted is given: then the managed licenses are removed from every other user holding them. The current state is read with the batched user read (or, with -RemoveFromUnlisted, the paged listing of every user), the difference is applied like Set-PCLicenseAssignment, and a summary (added, removed, unchanged, failed) goes to the information stream (tag Summary) and the verbose stream. A second run with the same input changes nothing. -WhatIf outputs the plan as LicenseChange objects (UserId, LicenseId, Action) and changes nothing.</para>
     /// <example><code>Import-Csv desired.csv | Sync-PCLicenseAssignment -LicenseId cloudCX2, wem_addon_ii -WhatIf</code></example>
     /// <example><code>Import-Csv desired.csv | Sync-PCLicenseAssignment -LicenseId cloudCX2 -RemoveFromUnlisted -InformationVariable summary</code></example>
     /// </summary>
@@ -21,6 +21,7 @@ namespace PureCloudLicense.Commands
         private static readonly char[] Separators = { ';', ',' };
 
         private readonly Dictionary<string, HashSet<string>> desired = new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
+        private int invalidRows;
 
         /// <summary><para type="description">A desired-state row: an object with UserId (or Id) and LicenseId (or LicenseIds).</para></summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -33,9 +34,13 @@ namespace PureCloudLicense.Commands
         [ValidateNotNullOrEmpty]
         public string[]? LicenseId { get; set; }
 
-        /// <summary><para type="description">Also remove the managed licenses from every user who is not in the input.</para></summary>
+        /// <summary><para type="description">Also remove the managed licenses from every user who is not in the input. Refused when the input is empty or has rows that could not be read (their users would count as unlisted), unless -Force is given.</para></summary>
         [Parameter]
         public SwitchParameter RemoveFromUnlisted { get; set; }
+
+        /// <summary><para type="description">With -RemoveFromUnlisted, go ahead even with an empty input or with rows that could not be read.</para></summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -47,7 +52,8 @@ namespace PureCloudLicense.Commands
             var userId = ReadString(InputObject, "UserId") ?? ReadString(InputObject, "Id");
             if (!ErrorRecords.IsUserId(userId))
             {
-                WriteError(ErrorRecords.InvalidUserId(InputObject, "The row has no valid UserId: it was ignored, so that user is not synchronized."));
+                WriteError(ErrorRecords.InvalidUserId(userId, InputObject, "The row was ignored, so that user is not synchronized."));
+                invalidRows++;
                 return;
             }
 
@@ -66,6 +72,19 @@ namespace PureCloudLicense.Commands
         protected override void EndProcessing()
         {
             var context = Connection;
+            if (RemoveFromUnlisted && !Force && (desired.Count == 0 || invalidRows > 0))
+            {
+                // Every user missing from the input loses the managed licenses: an empty file or a row that could
+                // not be read would take them from people who were meant to keep them.
+                ThrowTerminatingError(ErrorRecords.Create(
+                    "UnsafeRemoveFromUnlisted",
+                    ErrorCategory.InvalidArgument,
+                    desired.Count == 0
+                        ? "The input holds no user, so -RemoveFromUnlisted would remove the managed licenses from everyone who holds them. Nothing was changed; add -Force if that is really meant."
+                        : $"{invalidRows} input row(s) could not be read, so with -RemoveFromUnlisted their users would lose the managed licenses. Nothing was changed; fix the rows, or add -Force.",
+                    null));
+            }
+
             var managed = new HashSet<string>(
                 LicenseId?.Select(id => id.Trim()) ?? desired.Values.SelectMany(set => set),
                 StringComparer.Ordinal);
@@ -84,11 +103,13 @@ namespace PureCloudLicense.Commands
             var current = ReadCurrentState(context);
             var plan = new List<LicenseChange>();
             var unchanged = 0;
+            var notFound = 0;
             foreach (var entry in desired)
             {
                 if (!current.TryGetValue(entry.Key, out var held))
                 {
                     WriteError(ErrorRecords.UserNotFound(entry.Key, "Its desired licenses were not applied."));
+                    notFound += Math.Max(1, entry.Value.Count(managed.Contains));
                     continue;
                 }
 
@@ -123,7 +144,7 @@ namespace PureCloudLicense.Commands
                 results.Count(r => r.Succeeded && r.Action == LicenseAction.Add),
                 results.Count(r => r.Succeeded && r.Action == LicenseAction.Remove),
                 unchanged,
-                results.Count(r => !r.Succeeded));
+                results.Count(r => !r.Succeeded && r.Result != LicenseAssignmentResult.Declined) + notFound);
             WriteVerbose(summary.ToString());
             WriteInformation(summary, new[] { "Summary" });
         }

@@ -6,7 +6,7 @@ namespace PureCloudLicense.Models
     /// <summary>
     /// What became of one change: the service's own word in Result (its vocabulary is not published, so it is kept
     /// as sent) and Succeeded, true only for a word that means success. Changes that never got a word from the
-    /// service carry one of this module's: NotApplied, OutcomeUnknown, NoStatusReturned, ConflictingChange.
+    /// service carry one of this module's: NotApplied, OutcomeUnknown, NoStatusReturned, ConflictingChange, Declined.
     /// </summary>
     public sealed class LicenseAssignmentResult
     {
@@ -22,10 +22,19 @@ namespace PureCloudLicense.Models
         /// <summary>The same user and license were both added and removed in one run; neither was sent.</summary>
         public const string ConflictingChange = "ConflictingChange";
 
+        /// <summary>The user answered No at -Confirm for the change's batch; it was not sent (and is not an error).</summary>
+        public const string Declined = "Declined";
+
         private static readonly string[] SuccessWords = { "Success", "Succeeded", "Successful", "OK" };
 
         public LicenseAssignmentResult(LicenseChange change, string result, string? message = null)
+            : this(change, result, message, null)
         {
+        }
+
+        internal LicenseAssignmentResult(LicenseChange change, string result, string? message, Exception? failure)
+        {
+            Failure = failure;
             UserId = change.UserId;
             LicenseId = change.LicenseId;
             Action = change.Action;
@@ -47,6 +56,9 @@ namespace PureCloudLicense.Models
 
         /// <summary>Why it failed, when the module knows more than the word (the batch's error, with its correlation id).</summary>
         public string? Message { get; }
+
+        /// <summary>The exception that kept the change's batch from an answer, for the error record.</summary>
+        internal Exception? Failure { get; }
 
         public override string ToString() => $"{Action} {LicenseId} {(Action == LicenseAction.Add ? "to" : "from")} {UserId}: {Result}";
 

@@ -18,6 +18,7 @@ namespace PureCloudLicense.Models
         /// <summary>Desired (user, license) pairs that already held.</summary>
         public int Unchanged { get; }
 
+        /// <summary>Changes that did not succeed, plus the desired licenses of input users the org does not have.</summary>
         public int Failed { get; }
 
         public override string ToString() => $"Added {Added}, removed {Removed}, unchanged {Unchanged}, failed {Failed}.";

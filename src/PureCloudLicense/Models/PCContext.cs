@@ -51,6 +51,9 @@ namespace PureCloudLicense.Models
 
         public bool IsConnected => !disconnected;
 
+        /// <summary>Given to a script (-PassThru, Get-PCContext), which may keep using it after another Connect.</summary>
+        internal bool HandedOut { get; set; }
+
         internal LicenseApiClient Api
         {
             get

@@ -12,7 +12,8 @@ namespace PureCloudLicense.Models
 
         public static PCContext? Default => Volatile.Read(ref current);
 
-        internal static void SetDefault(PCContext context) => Volatile.Write(ref current, context);
+        /// <summary>Makes <paramref name="context"/> the default; returns the one it replaced.</summary>
+        internal static PCContext? SetDefault(PCContext context) => Interlocked.Exchange(ref current, context);
 
         /// <summary>Clears the default if it is still <paramref name="expected"/> (or any, when null); returns what was cleared.</summary>
         internal static PCContext? ClearDefault(PCContext? expected = null)

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace PureCloudLicense.Api.Auth
 {
     /// <summary>A token the caller obtained elsewhere. It cannot be renewed: a 401 means "connect again".</summary>
-    public sealed class AccessTokenProvider : TokenProvider
+    internal sealed class AccessTokenProvider : TokenProvider
     {
         private readonly SecureString token;
 

@@ -17,7 +17,7 @@ namespace PureCloudLicense.Api.Auth
     /// they expire and when the service rejects one, and acquired by one caller at a time however many threads
     /// ask at once (single-flight), so a burst of parallel calls costs one token request.
     /// </summary>
-    public sealed class ClientCredentialsTokenProvider : TokenProvider
+    internal sealed class ClientCredentialsTokenProvider : TokenProvider
     {
         private static readonly TimeSpan MaxRenewMargin = TimeSpan.FromMinutes(5);
 
@@ -71,12 +71,22 @@ namespace PureCloudLicense.Api.Auth
             try
             {
                 token = current;
-                if (token != null && !token.IsDue(DateTimeOffset.UtcNow))
+                var now = DateTimeOffset.UtcNow;
+                if (token != null && !token.IsDue(now))
                 {
                     return token.Value;
                 }
 
-                return await AcquireAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await AcquireAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (GenesysApiException ex) when (token != null && now < token.ExpiresOn && ex.Kind != ApiFailureKind.AuthenticationFailed)
+                {
+                    // Renewal is early on purpose; while the current token is still valid a login hiccup must not fail the call.
+                    ApiTrace.Current?.Verbose($"Token renewal failed ({ex.Message}); the current token is valid until {token.ExpiresOn:u} and is used meanwhile.");
+                    return token.Value;
+                }
             }
             finally
             {
@@ -124,7 +134,21 @@ namespace PureCloudLicense.Api.Auth
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
             var issuedAt = DateTimeOffset.UtcNow;
-            using var response = await send(request, cancellationToken).ConfigureAwait(false);
+            HttpResponseMessage sent;
+            try
+            {
+                sent = await send(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new GenesysApiException(
+                    ApiFailureKind.ConnectionFailed, "POST", tokenUri.AbsolutePath, null, null, null, null,
+                    RequestOptions.GetInt(request, RequestOptions.Retries),
+                    RequestOptions.IsSet(request, RequestOptions.BudgetExhausted),
+                    ex.InnerException ?? ex);
+            }
+
+            using var response = sent;
             var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
             var correlationId = LicenseApiClient.ReadCorrelationId(response);
             var path = tokenUri.AbsolutePath;

@@ -15,7 +15,7 @@ namespace PureCloudLicense.Api.Auth
     }
 
     /// <summary>Supplies bearer tokens to the HTTP pipeline.</summary>
-    public abstract class TokenProvider : IDisposable
+    internal abstract class TokenProvider : IDisposable
     {
         public abstract AuthKind Kind { get; }
 

@@ -35,23 +35,13 @@ namespace PureCloudLicense.Api.Http
                 var attempt = await RequestOptions.CloneAsync(request, body).ConfigureAwait(false);
                 HttpResponseMessage? response = null;
                 Exception? failure = null;
-                using (var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                try
                 {
-                    attemptTimeout.CancelAfter(policy.AttemptTimeout);
-                    try
-                    {
-                        response = await base.SendAsync(attempt, attemptTimeout.Token).ConfigureAwait(false);
-                    }
-                    catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        failure = ex;
-                    }
-                    catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        // Our attempt timeout, not the caller's cancellation.
-                        failure = new TimeoutException(
-                            $"No answer within {policy.AttemptTimeout.TotalSeconds:0.#} s.", ex);
-                    }
+                    response = await base.SendAsync(attempt, cancellationToken).ConfigureAwait(false);
+                }
+                catch (HttpRequestException ex) when (!cancellationToken.IsCancellationRequested && IsWorthRetrying(ex))
+                {
+                    failure = ex;
                 }
 
                 request.Properties[RequestOptions.Retries] = retries;
@@ -82,6 +72,7 @@ namespace PureCloudLicense.Api.Http
                     ? status.ToString(CultureInfo.InvariantCulture) + CorrelationSuffix(response)
                     : failure!.GetBaseException().Message;
                 response?.Dispose();
+                attempt.Dispose();
                 ApiTrace.Current?.Verbose(string.Format(
                     CultureInfo.InvariantCulture,
                     "Retry {0} of {1} {2} in {3:0.0} s after {4}",
@@ -93,6 +84,30 @@ namespace PureCloudLicense.Api.Http
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                 retries++;
             }
+        }
+
+        /// <summary>
+        /// A refused or reset connection or a timeout may pass; a name that does not resolve or a certificate that
+        /// does not validate will not, so those fail at once instead of spending the budget.
+        /// </summary>
+        private static bool IsWorthRetrying(HttpRequestException failure)
+        {
+            for (Exception? inner = failure; inner != null; inner = inner.InnerException)
+            {
+                if (inner is System.Security.Authentication.AuthenticationException)
+                {
+                    return false;
+                }
+
+                if (inner is System.Net.Sockets.SocketException socket &&
+                    (socket.SocketErrorCode == System.Net.Sockets.SocketError.HostNotFound ||
+                     socket.SocketErrorCode == System.Net.Sockets.SocketError.NoData))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static string CorrelationSuffix(HttpResponseMessage response) =>

@@ -6,7 +6,7 @@ namespace PureCloudLicense.Api.Http
     /// How long and how a call may be retried. Mutable, because the budget is a setting of the context that a user
     /// may change between calls; the handler reads it at the start of each call.
     /// </summary>
-    public sealed class RetryPolicy
+    internal sealed class RetryPolicy
     {
         private TimeSpan budget = TimeSpan.FromMinutes(5);
 
@@ -19,6 +19,14 @@ namespace PureCloudLicense.Api.Http
                 if (value < TimeSpan.Zero)
                 {
                     throw new ArgumentOutOfRangeException(nameof(value), value, "The retry budget cannot be negative.");
+                }
+
+                // PowerShell turns a number assigned to a TimeSpan into ticks: 600 would mean 60 microseconds and
+                // silently disable retries. No one means a budget between zero and a second.
+                if (value > TimeSpan.Zero && value < TimeSpan.FromSeconds(1))
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), value,
+                        $"A retry budget of {value} is less than a second; a number assigned to a TimeSpan is read as ticks. Use New-TimeSpan -Seconds N, or Connect-PCOrganization -RetryBudget N (seconds).");
                 }
 
                 budget = value;

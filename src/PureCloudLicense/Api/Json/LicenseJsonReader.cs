@@ -84,11 +84,24 @@ namespace PureCloudLicense.Api.Json
                     }
                     else if (item.ValueKind == JsonValueKind.Object)
                     {
-                        var dto = JsonSerializer.Deserialize(item, ApiJsonContext.Default.LicenseDefinitionDto);
+                        LicenseDefinitionDto? dto = null;
+                        try
+                        {
+                            dto = JsonSerializer.Deserialize(item, ApiJsonContext.Default.LicenseDefinitionDto);
+                        }
+                        catch (JsonException)
+                        {
+                            // A definition in a shape we do not know: its id is what matters here.
+                        }
+
                         if (dto != null && !string.IsNullOrEmpty(dto.Id))
                         {
                             ids.Add(dto.Id!);
                             definitions.Add(ToDefinition(dto));
+                        }
+                        else if (GetString(item, "id") is string licenseId && licenseId.Length > 0)
+                        {
+                            ids.Add(licenseId);
                         }
                     }
                 }
