@@ -359,6 +359,29 @@ Describe 'Get-PCLicenseUser' {
         $script:Ids = @($script:Page.id)
     }
 
+    It 'a slow consumer slows the paged read instead of letting every page pile up in memory' {
+        # 30 pages of 500; the consumer stops on the first user while the reads go on in the background.
+        $big = Start-TestEmulator -Users 15000 -RateLimit 0
+        try {
+            $context = Connect-Emulator $big -PassThru
+            $route = 'GET /api/v2/license/users'
+            $script:PagesWhenPaused = $null
+            $count = 0
+            Get-PCLicenseUser -Context $context | ForEach-Object {
+                if ($count++ -eq 0) {
+                    Start-Sleep -Seconds 2
+                    $script:PagesWhenPaused = Get-EmulatorRouteCount $big $route
+                }
+            }
+            $count | Should -Be 15000
+            $script:PagesWhenPaused | Should -BeLessThan 15 -Because 'at most a bounded queue of users and a few pages in flight may be read ahead'
+            Get-EmulatorRouteCount $big $route | Should -Be 30
+        } finally {
+            Stop-TestEmulator $big
+            Connect-Emulator $script:Main
+        }
+    }
+
     It 'gets users by -UserId and matches what the emulator says they hold' {
         $users = Get-PCLicenseUser -UserId $script:Ids[0..4]
         $users.UserId | Should -Be $script:Ids[0..4]

@@ -12,7 +12,11 @@ namespace PureCloudLicense.Commands
     /// </summary>
     internal sealed class CmdletOutput : IApiTraceListener
     {
-        private readonly BlockingCollection<Action<Cmdlet>> queue = new BlockingCollection<Action<Cmdlet>>();
+        // Bounded, so that a slow consumer downstream slows the reads down instead of letting every page of a
+        // large org pile up in memory: a producer that gets this far ahead waits for the pipeline to catch up.
+        private const int Capacity = 2000;
+
+        private readonly BlockingCollection<Action<Cmdlet>> queue = new BlockingCollection<Action<Cmdlet>>(Capacity);
 
         public CmdletOutput(bool bodiesEnabled)
         {

@@ -23,7 +23,17 @@ namespace PureCloudLicense.Api.Http
                 await pacer.WaitForSlotAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            HttpResponseMessage response;
+            try
+            {
+                response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch when (paced)
+            {
+                pacer.Abandon();
+                throw;
+            }
+
             if (paced)
             {
                 pacer.Observe((int)response.StatusCode, response.Headers);

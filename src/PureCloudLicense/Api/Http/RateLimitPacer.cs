@@ -29,6 +29,7 @@ namespace PureCloudLicense.Api.Http
         private TimeSpan windowEnd;
         private int allowed;
         private int sentInWindow;
+        private int inFlight;
         private TimeSpan blockedUntil;
 
         /// <summary>How many requests had to wait for a slot (for diagnostics and tests).</summary>
@@ -64,6 +65,7 @@ namespace PureCloudLicense.Api.Http
                         else
                         {
                             sentInWindow++;
+                            inFlight++;
                             if (waited)
                             {
                                 DelayedRequests++;
@@ -89,6 +91,7 @@ namespace PureCloudLicense.Api.Http
             lock (gate)
             {
                 var now = clock.Elapsed;
+                inFlight = Math.Max(0, inFlight - 1);
                 if (hasAllowed && hasCount && hasReset && allowedValue > 0)
                 {
                     var end = now + TimeSpan.FromSeconds(resetValue);
@@ -97,8 +100,9 @@ namespace PureCloudLicense.Api.Http
                     if (newWindow)
                     {
                         // Unknown window: our count holds the sends since the last reset, in flight included.
-                        // Known but moved: the server reset earlier than expected, so our count is stale.
-                        sentInWindow = windowKnown ? (int)countValue : Math.Max(sentInWindow, (int)countValue);
+                        // Known but moved: the server reset earlier than expected, so our count is stale; the
+                        // requests still in flight may land in the new window, so they count too.
+                        sentInWindow = windowKnown ? (int)countValue + inFlight : Math.Max(sentInWindow, (int)countValue);
                         windowKnown = true;
                         windowEnd = end;
                     }
@@ -119,6 +123,15 @@ namespace PureCloudLicense.Api.Http
                         blockedUntil = until;
                     }
                 }
+            }
+        }
+
+        /// <summary>A request that got no answer: it no longer counts as in flight.</summary>
+        public void Abandon()
+        {
+            lock (gate)
+            {
+                inFlight = Math.Max(0, inFlight - 1);
             }
         }
 
