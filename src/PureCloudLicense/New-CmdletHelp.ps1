@@ -652,7 +652,8 @@ LONG DESCRIPTION
     scripts over tens of thousands of users finish without hand-written
     retry loops.
 
-    The module runs in PowerShell 7 and in Windows PowerShell 5.1.
+    One DLL serves PowerShell 7 and Windows PowerShell 5.1; it is tested
+    on PowerShell 7.
 
 CONNECTING
     Connect-PCOrganization gets an OAuth token (client-credentials grant)
@@ -694,6 +695,8 @@ RETRIES AND PACING
     - 400, 401, 403, 404 and 500 are not retried: they fail at once,
       except that a 401 renews a client-credentials token once and sends
       the request again. A token given with -AccessToken is not renewed.
+    - A host name that does not resolve and a TLS certificate that does
+      not validate are not retried either: they will not mend by waiting.
 
     The retry budget is the total time one request may spend retrying,
     waits included; when the next wait would go past it, the request fails
