@@ -1,11 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace PureCloudLicense.Api
 {
-    /// <summary>Every user of the org, through the paged GET /api/v2/license/users.</summary>
+    /// <summary>Every user of the org, once each, through the paged GET /api/v2/license/users.</summary>
     internal static class UserListing
     {
         /// <summary>
@@ -21,9 +22,25 @@ namespace PureCloudLicense.Api
             Action<int, int, Exception> onPageFailed,
             CancellationToken cancellationToken)
         {
+            // Offset paging over an org that changes meanwhile can shift a user onto a page read twice: each user
+            // is handed on once, and a change of the total is said.
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var first = await api.GetUserPageAsync(1, cancellationToken).ConfigureAwait(false);
+            var changed = false;
+            void Hand(UserLicensePage page, int? pageCount)
+            {
+                if (!changed && page.Total.HasValue && first.Total.HasValue && page.Total != first.Total)
+                {
+                    changed = true;
+                    ApiTrace.Current?.Verbose($"The org changed while it was read ({first.Total} users at the start, {page.Total} now): users added or removed meanwhile may be missing.");
+                }
+
+                var fresh = page.Users.Where(u => seen.Add(u.UserId)).ToList();
+                onPage(fresh.Count == page.Users.Count ? page : new UserLicensePage(fresh, page.PageNumber, page.PageSize, page.Total, page.PageCount), pageCount);
+            }
+
             var pageCount = PageCountOf(first);
-            onPage(first, pageCount);
+            Hand(first, pageCount);
             if (pageCount.HasValue)
             {
                 await Batching.RunOrderedAsync(
@@ -38,7 +55,7 @@ namespace PureCloudLicense.Api
                         }
                         else
                         {
-                            onPage(page!, pageCount);
+                            Hand(page!, pageCount);
                         }
                     },
                     cancellationToken).ConfigureAwait(false);
@@ -49,7 +66,7 @@ namespace PureCloudLicense.Api
             while (current.Users.Count > 0 && current.Users.Count >= current.PageSize)
             {
                 current = await api.GetUserPageAsync(first.PageSize, current.PageNumber + 1, cancellationToken).ConfigureAwait(false);
-                onPage(current, null);
+                Hand(current, null);
             }
         }
 
