@@ -771,6 +771,25 @@ Describe 'Sync-PCLicenseAssignment' {
             (Get-Holding (Get-Snapshot) $victim) | Should -Not -Contain 'communicate'
         }
 
+        It 'restores a snapshot CSV (LicenseIds joined with ;) as the README shows, then has nothing left to do' {
+            $snapshot = Join-Path $TestDrive 'snapshot.csv'
+            Get-PCLicenseUser | Select-Object UserId, @{ n = 'LicenseIds'; e = { $_.LicenseIds -join ';' } } | Export-Csv -LiteralPath $snapshot -NoTypeInformation
+            # Drift: a few users lose or gain licenses behind the snapshot's back.
+            $drift = @(Select-TestUser $script:Before -Has collaborate -Lacks communicate -Count 3)
+            Invoke-DirectAssignment -LicenseId collaborate -Remove $drift
+            Invoke-DirectAssignment -LicenseId communicate -Add $drift
+
+            $results = @(Import-Csv -LiteralPath $snapshot | Sync-PCLicenseAssignment -LicenseId $script:Catalogue -ErrorVariable ev -ErrorAction SilentlyContinue)
+
+            $ev | Should -BeNullOrEmpty
+            @($results | ForEach-Object { "$($_.UserId) $($_.Action) $($_.LicenseId) $($_.Result)" } | Sort-Object) |
+                Should -Be @($drift | ForEach-Object { "$_ Add collaborate Success"; "$_ Remove communicate Success" } | Sort-Object)
+            Compare-Snapshot $script:Before (Get-Snapshot) | Should -BeExactly ''
+            $posts = Get-PostCount
+            @(Import-Csv -LiteralPath $snapshot | Sync-PCLicenseAssignment -LicenseId $script:Catalogue) | Should -BeNullOrEmpty
+            ((Get-PostCount) - $posts) | Should -Be 0
+        }
+
         It 'takes a user with a list of license ids (LicenseIds), including Get-PCLicenseUser output' {
             # A hand-made object with LicenseIds.
             $user = Select-TestUser $script:Before -Lacks collaborate, communicate
