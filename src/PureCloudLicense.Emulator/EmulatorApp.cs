@@ -445,9 +445,9 @@ internal sealed class EmulatorApp
     private async Task HandleUsersPageAsync(HttpContext ctx, string correlationId)
     {
         IQueryCollection query = ctx.Request.Query;
-        if (!TryQueryInt(query, "pageSize", 25, 1, 500, out int pageSize))
+        if (!TryQueryInt(query, "pageSize", 25, 1, _options.MaxPageSize, out int pageSize))
         {
-            await WriteErrorAsync(ctx, 400, "bad.request", $"pageSize must be a whole number from 1 to 500, not '{query["pageSize"]}'.", correlationId).ConfigureAwait(false);
+            await WriteErrorAsync(ctx, 400, "bad.request", $"pageSize must be a whole number from 1 to {_options.MaxPageSize}, not '{query["pageSize"]}'.", correlationId).ConfigureAwait(false);
             return;
         }
 

@@ -21,6 +21,9 @@ public sealed class EmulatorOptions
     public double FaultRate { get; set; }
     public int TokenLifetimeSeconds { get; set; } = 86400;
     public int MaxBatchSize { get; set; } = 100;
+
+    /// <summary>Largest pageSize GET /license/users takes (the live maximum is not published).</summary>
+    public int MaxPageSize { get; set; } = 500;
     public bool LegacyOrganizationEndpoint { get; set; } = true;
     public long MaxRequestBodyBytes { get; set; } = 1_048_576;
 
@@ -31,7 +34,7 @@ public sealed class EmulatorOptions
     {
         "--urls", "--users", "--seed", "--client-id", "--client-secret", "--rate-limit",
         "--rate-window-seconds", "--latency-ms", "--fault-rate", "--token-lifetime",
-        "--max-batch-size", "--legacy-organization-endpoint", "--max-request-body-bytes", "--help",
+        "--max-batch-size", "--max-page-size", "--legacy-organization-endpoint", "--max-request-body-bytes", "--help",
     };
 
     /// <summary>The names <see cref="Parse"/> accepts.</summary>
@@ -133,6 +136,7 @@ public sealed class EmulatorOptions
                     break;
                 case "--token-lifetime": o.TokenLifetimeSeconds = ParseInt(name, value, 1, 10 * 365 * 86400); break;
                 case "--max-batch-size": o.MaxBatchSize = ParseInt(name, value, 1, 1_000_000); break;
+                case "--max-page-size": o.MaxPageSize = ParseInt(name, value, 1, 100_000); break;
                 case "--max-request-body-bytes":
                     if (!long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long max) || max < 1)
                     {
@@ -168,6 +172,7 @@ public sealed class EmulatorOptions
         if (double.IsNaN(FaultRate) || FaultRate < 0 || FaultRate > 1) throw new ArgumentException($"FaultRate must be from 0 to 1, not {FaultRate}.");
         if (TokenLifetimeSeconds < 1) throw new ArgumentException($"TokenLifetimeSeconds must be at least 1, not {TokenLifetimeSeconds}.");
         if (MaxBatchSize < 1) throw new ArgumentException($"MaxBatchSize must be at least 1, not {MaxBatchSize}.");
+        if (MaxPageSize < 1) throw new ArgumentException($"MaxPageSize must be at least 1, not {MaxPageSize}.");
         if (MaxRequestBodyBytes < 1) throw new ArgumentException($"MaxRequestBodyBytes must be at least 1, not {MaxRequestBodyBytes}.");
     }
 
@@ -213,6 +218,7 @@ public sealed class EmulatorOptions
         sb.AppendLine("  --fault-rate X                     share (0..1) of /api/v2 requests answered 502/503/504 [0]");
         sb.AppendLine("  --token-lifetime N                 access token lifetime in seconds [86400]");
         sb.AppendLine("  --max-batch-size N                 most ids in one batch request [100]");
+        sb.AppendLine("  --max-page-size N                  largest pageSize of GET /license/users [500]");
         sb.AppendLine("  --legacy-organization-endpoint B   serve GET /api/v2/license/organization (true|false) [true]");
         sb.AppendLine("  --max-request-body-bytes N         larger bodies get 413 [1048576]");
         sb.AppendLine("  --help                             print this text");

@@ -32,7 +32,7 @@ public sealed class OptionsTests
             "--urls", "http://127.0.0.1:0", "--users=50", "--seed", "-7", "--client-id", "id1", "--client-secret=s3",
             "--rate-limit", "0", "--rate-window-seconds", "5", "--latency-ms=12", "--fault-rate", "0.25",
             "--token-lifetime", "30", "--max-batch-size", "10", "--legacy-organization-endpoint", "false",
-            "--max-request-body-bytes", "2048",
+            "--max-request-body-bytes", "2048", "--max-page-size", "100",
         });
         Assert.Equal("http://127.0.0.1:0", o.Urls);
         Assert.Equal(50, o.Users);
@@ -47,6 +47,7 @@ public sealed class OptionsTests
         Assert.Equal(10, o.MaxBatchSize);
         Assert.False(o.LegacyOrganizationEndpoint);
         Assert.Equal(2048, o.MaxRequestBodyBytes);
+        Assert.Equal(100, o.MaxPageSize);
     }
 
     [Fact]
@@ -66,6 +67,7 @@ public sealed class OptionsTests
     [InlineData("--rate-window-seconds", "0")]
     [InlineData("--token-lifetime", "0")]
     [InlineData("--max-batch-size", "0")]
+    [InlineData("--max-page-size", "0")]
     [InlineData("--legacy-organization-endpoint", "maybe")]
     [InlineData("--urls", "not a url")]
     [InlineData("--latency-ms", "-5")]

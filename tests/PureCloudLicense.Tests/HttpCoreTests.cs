@@ -245,23 +245,6 @@ public sealed class HttpCoreTests
     }
 
     [Fact]
-    public async Task A_failed_early_renewal_falls_back_to_the_token_that_is_still_valid()
-    {
-        // Lifetime 10 s: renewal is due after 9 s, the token expires after 10 s.
-        await using var emulator = await Emulator.StartAsync(o => o.TokenLifetimeSeconds = 10);
-        using var client = emulator.Client(configure: o => o.Retry.Budget = TimeSpan.Zero);
-        await client.GetDefinitionsAsync(CancellationToken.None);
-        await emulator.SetFaultsAsync(new { rules = new[] { new { path = "/oauth/token", status = 503 } } });
-
-        await Task.Delay(TimeSpan.FromSeconds(9.2));
-        var definitions = await client.GetDefinitionsAsync(CancellationToken.None);
-
-        Assert.NotEmpty(definitions);
-        Assert.Equal(1, ((ClientCredentialsTokenProvider)client.Tokens).TokensAcquired);
-        Assert.True(await emulator.RouteCountAsync("POST /oauth/token", 503) >= 1, "the renewal was never tried");
-    }
-
-    [Fact]
     public async Task Pacing_keeps_a_long_run_under_the_rate_limit()
     {
         // 15 requests per 1 s window; 90 calls four at a time must spread over several windows without 429s.

@@ -78,6 +78,26 @@ public sealed class LicenseReadTests
     }
 
     [Fact]
+    public async Task The_listing_falls_back_to_a_smaller_page_size_the_service_takes_and_keeps_it()
+    {
+        await using var emulator = await Emulator.StartAsync(o =>
+        {
+            o.Users = 250;
+            o.MaxPageSize = 100;
+        });
+        using var client = emulator.Client();
+        var seen = new System.Collections.Generic.List<string>();
+
+        await UserListing.ReadAsync(client, 2, (page, _) => seen.AddRange(page.Users.Select(u => u.UserId)), (_, _, ex) => throw ex, CancellationToken.None);
+        await UserListing.ReadAsync(client, 2, (page, _) => { }, (_, _, ex) => throw ex, CancellationToken.None);
+
+        Assert.Equal(emulator.Server.State.UserIds.OrderBy(x => x), seen.OrderBy(x => x));
+        // 500 refused once; 100 worked and was remembered for the second read (3 pages each).
+        Assert.Equal(1, await emulator.RouteCountAsync("GET /api/v2/license/users", 400));
+        Assert.Equal(6, await emulator.RouteCountAsync("GET /api/v2/license/users", 200));
+    }
+
+    [Fact]
     public async Task The_organization_endpoint_is_read_where_served_and_null_where_404()
     {
         await using var legacy = await Emulator.StartAsync();
