@@ -275,6 +275,33 @@ public sealed class HttpCoreTests
     }
 
     [Fact]
+    public async Task A_renewed_token_starts_a_fresh_rate_window_instead_of_waiting_out_the_old_one()
+    {
+        // 5 requests per 30 s window, tokens live 4 s (renewed after 3.6 s): once the first token's window is used
+        // up, the renewed token has a window of its own and nothing needs to wait for the old one.
+        await using var emulator = await Emulator.StartAsync(o =>
+        {
+            o.RateLimit = 5;
+            o.RateWindowSeconds = 30;
+            o.TokenLifetimeSeconds = 4;
+        });
+        using var client = emulator.Client();
+        for (var i = 0; i < 5; i++)
+        {
+            await client.GetDefinitionsAsync(CancellationToken.None);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3.7));
+        var clock = Stopwatch.StartNew();
+        var definitions = await client.GetDefinitionsAsync(CancellationToken.None);
+
+        Assert.NotEmpty(definitions);
+        Assert.Equal(2, ((ClientCredentialsTokenProvider)client.Tokens).TokensAcquired);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"waited {clock.Elapsed} for the old token's window");
+        Assert.Equal(0, (await emulator.StatsAsync())["throttled"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Verbose_has_one_line_per_call_with_method_path_status_time_correlation_and_retries()
     {
         await using var emulator = await Emulator.StartAsync();

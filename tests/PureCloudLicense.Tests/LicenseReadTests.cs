@@ -28,6 +28,23 @@ public sealed class LicenseReadTests
     }
 
     [Fact]
+    public async Task The_definition_cache_reads_once_for_parallel_callers_and_then_not_again()
+    {
+        await using var emulator = await Emulator.StartAsync(o => o.LatencyMs = 200);
+        using var client = emulator.Client();
+        await client.AuthenticateAsync(CancellationToken.None);
+        var cache = new DefinitionCache(client);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => cache.GetAsync(CancellationToken.None)));
+        var again = await cache.GetAsync(CancellationToken.None);
+
+        Assert.All(answers, a => Assert.Equal(EmulatorCatalog.LicenseIds.Count, a.Count));
+        Assert.Same(answers[0], again);
+        Assert.Equal(1, await emulator.RouteCountAsync("GET /api/v2/license/definitions", 200));
+        Assert.Equal(EmulatorCatalog.LicenseIds.OrderBy(i => i, StringComparer.OrdinalIgnoreCase), cache.GetIds(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
     public async Task An_unknown_definition_is_null_not_an_error()
     {
         await using var emulator = await Emulator.StartAsync();

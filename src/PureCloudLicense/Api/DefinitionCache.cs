@@ -17,6 +17,7 @@ namespace PureCloudLicense.Api
         private static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
         private readonly LicenseApiClient api;
         private readonly object gate = new object();
+        private readonly SemaphoreSlim fetching = new SemaphoreSlim(1, 1);
         private IReadOnlyList<LicenseDefinition>? definitions;
         private DateTimeOffset fetchedOn;
 
@@ -28,17 +29,38 @@ namespace PureCloudLicense.Api
         /// <summary>The cached definitions if fresh, else read now (and remembered).</summary>
         public async Task<IReadOnlyList<LicenseDefinition>> GetAsync(CancellationToken cancellationToken)
         {
-            lock (gate)
+            var cached = Fresh();
+            if (cached != null)
             {
-                if (definitions != null && DateTimeOffset.UtcNow - fetchedOn < Lifetime)
-                {
-                    return definitions;
-                }
+                return cached;
             }
 
-            var fetched = await api.GetDefinitionsAsync(cancellationToken).ConfigureAwait(false);
-            Remember(fetched);
-            return fetched;
+            // One read at a time: parallel callers on a miss (a Tab while a Set runs) share the first one's answer.
+            await fetching.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                cached = Fresh();
+                if (cached != null)
+                {
+                    return cached;
+                }
+
+                var fetched = await api.GetDefinitionsAsync(cancellationToken).ConfigureAwait(false);
+                Remember(fetched);
+                return fetched;
+            }
+            finally
+            {
+                fetching.Release();
+            }
+        }
+
+        private IReadOnlyList<LicenseDefinition>? Fresh()
+        {
+            lock (gate)
+            {
+                return definitions != null && DateTimeOffset.UtcNow - fetchedOn < Lifetime ? definitions : null;
+            }
         }
 
         /// <summary>License ids for completion: never throws, and gives up after <paramref name="wait"/> with none.</summary>

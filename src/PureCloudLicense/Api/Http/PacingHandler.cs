@@ -1,3 +1,4 @@
+using System;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -20,7 +21,8 @@ namespace PureCloudLicense.Api.Http
             var paced = !RequestOptions.IsSet(request, RequestOptions.Anonymous);
             if (paced)
             {
-                await pacer.WaitForSlotAsync(cancellationToken).ConfigureAwait(false);
+                var tokenHash = StringComparer.Ordinal.GetHashCode(request.Headers.Authorization?.Parameter ?? string.Empty);
+                await pacer.WaitForSlotAsync(tokenHash, cancellationToken).ConfigureAwait(false);
             }
 
             HttpResponseMessage response;

@@ -31,12 +31,17 @@ namespace PureCloudLicense.Api.Http
         private int sentInWindow;
         private int inFlight;
         private TimeSpan blockedUntil;
+        private int tokenFingerprint;
 
         /// <summary>How many requests had to wait for a slot (for diagnostics and tests).</summary>
         public int DelayedRequests { get; private set; }
 
-        /// <summary>Waits until a request may be sent under the limit, then counts it as sent.</summary>
-        public async Task WaitForSlotAsync(CancellationToken cancellationToken)
+        /// <summary>
+        /// Waits until a request may be sent under the limit, then counts it as sent. The limit is per token, so a
+        /// request under a token other than the last one (a renewal) starts from a fresh window; only a hash of the
+        /// token is kept, never the token.
+        /// </summary>
+        public async Task WaitForSlotAsync(int tokenHash, CancellationToken cancellationToken)
         {
             var waited = false;
             while (true)
@@ -45,6 +50,14 @@ namespace PureCloudLicense.Api.Http
                 lock (gate)
                 {
                     var now = clock.Elapsed;
+                    if (tokenHash != tokenFingerprint)
+                    {
+                        tokenFingerprint = tokenHash;
+                        windowKnown = false;
+                        sentInWindow = 0;
+                        blockedUntil = TimeSpan.Zero;
+                    }
+
                     if (now < blockedUntil)
                     {
                         wait = blockedUntil - now;
