@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -69,6 +70,13 @@ namespace PureCloudLicense.Api
                 Hand(current, null);
             }
         }
+
+        /// <summary>
+        /// For callers whose answer would be wrong with a page missing (counts, a desired-state difference): the
+        /// first page that fails for good fails the whole read.
+        /// </summary>
+        public static Task ReadAllOrFailAsync(LicenseApiClient api, int parallelism, Action<UserLicensePage, int?> onPage, CancellationToken cancellationToken) =>
+            ReadAsync(api, parallelism, onPage, (number, pageSize, failure) => ExceptionDispatchInfo.Capture(failure).Throw(), cancellationToken);
 
         private static int? PageCountOf(UserLicensePage first)
         {

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
-using System.Runtime.ExceptionServices;
 using PureCloudLicense.Api;
 using PureCloudLicense.Models;
 
@@ -78,7 +77,7 @@ namespace PureCloudLicense.Commands
                     output.WriteError(ErrorRecords.LicenseNotFound(unknown));
                 }
             });
-            WriteProgress(new ProgressRecord(1, "Reading license assignments", "Done") { RecordType = ProgressRecordType.Completed });
+            WriteProgress(ReadProgress.Completed());
         }
 
         private async System.Threading.Tasks.Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FromUserListingAsync(
@@ -86,7 +85,7 @@ namespace PureCloudLicense.Commands
         {
             var holders = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             var users = 0L;
-            await UserListing.ReadAsync(
+            await UserListing.ReadAllOrFailAsync(
                 context.Api,
                 ThrottleLimit,
                 (page, pageCount) =>
@@ -107,13 +106,9 @@ namespace PureCloudLicense.Commands
 
                     if (pageCount.HasValue)
                     {
-                        output.WriteProgress(new ProgressRecord(1, "Reading license assignments", string.Format(CultureInfo.InvariantCulture, "Page {0} of {1}: {2:N0} users", page.PageNumber, pageCount.Value, users))
-                        {
-                            PercentComplete = Math.Min(100, page.PageNumber * 100 / Math.Max(1, pageCount.Value)),
-                        });
+                        output.WriteProgress(ReadProgress.Page(page.PageNumber, pageCount.Value, users, page.Total));
                     }
                 },
-                (number, pageSize, failure) => ExceptionDispatchInfo.Capture(failure).Throw(),
                 token).ConfigureAwait(false);
             return holders.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)e.Value, StringComparer.Ordinal);
         }

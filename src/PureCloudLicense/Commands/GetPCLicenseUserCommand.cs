@@ -99,13 +99,13 @@ namespace PureCloudLicense.Commands
 
                     if (batches.Count > 1)
                     {
-                        output.WriteProgress(Progress(done, batches.Count, $"Batch {done} of {batches.Count}"));
+                        output.WriteProgress(ReadProgress.Step(done, batches.Count, $"Batch {done} of {batches.Count}"));
                     }
                 },
                 token));
             if (batches.Count > 1)
             {
-                WriteProgress(Completed());
+                WriteProgress(ReadProgress.Completed());
             }
         }
 
@@ -128,7 +128,7 @@ namespace PureCloudLicense.Commands
 
                         if (pageCount.HasValue)
                         {
-                            output.WriteProgress(Progress(page.PageNumber, pageCount.Value, UsersStatus(page.PageNumber, pageCount.Value, users, page.Total)));
+                            output.WriteProgress(ReadProgress.Page(page.PageNumber, pageCount.Value, users, page.Total));
                         }
                     },
                     (number, pageSize, failure) =>
@@ -139,7 +139,7 @@ namespace PureCloudLicense.Commands
                     token).ConfigureAwait(false);
                 output.Verbose($"Read {users} users{(failedPages > 0 ? $"; {failedPages} page(s) failed" : string.Empty)}.");
             });
-            WriteProgress(Completed());
+            WriteProgress(ReadProgress.Completed());
         }
 
         /// <summary>A page that failed for good: its users are missing, and the error says which ones.</summary>
@@ -152,19 +152,5 @@ namespace PureCloudLicense.Commands
             record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = record.ErrorDetails?.RecommendedAction };
             return record;
         }
-
-        private static string UsersStatus(int page, int pages, long users, long? total) =>
-            total.HasValue
-                ? string.Format(CultureInfo.InvariantCulture, "Page {0} of {1}: {2:N0} of {3:N0} users", page, pages, users, total.Value)
-                : string.Format(CultureInfo.InvariantCulture, "Page {0} of {1}: {2:N0} users", page, pages, users);
-
-        private static ProgressRecord Progress(int done, int total, string status) =>
-            new ProgressRecord(1, "Reading license assignments", status)
-            {
-                PercentComplete = total <= 0 ? 0 : Math.Min(100, done * 100 / total),
-            };
-
-        private static ProgressRecord Completed() =>
-            new ProgressRecord(1, "Reading license assignments", "Done") { RecordType = ProgressRecordType.Completed };
     }
 }

@@ -157,7 +157,7 @@ namespace PureCloudLicense.Commands
 
             if (RemoveFromUnlisted)
             {
-                Run((output, token) => UserListing.ReadAsync(
+                Run((output, token) => UserListing.ReadAllOrFailAsync(
                     context.Api,
                     ThrottleLimit,
                     (page, pageCount) =>
@@ -167,7 +167,6 @@ namespace PureCloudLicense.Commands
                             Add(user);
                         }
                     },
-                    (number, pageSize, failure) => System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw(),
                     token));
                 return current;
             }
